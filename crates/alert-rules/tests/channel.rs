@@ -18,10 +18,16 @@ fn v(x: f64) -> [(&'static str, Option<f64>); 1] {
 
 #[test]
 fn inside_and_outside_include_the_bounds_in_the_channel() {
-    let inside: Vec<Step> = [(9.0, false), (10.0, true), (15.0, true), (20.0, true), (20.5, false)]
-        .iter()
-        .map(|&(x, f)| closed(&v(x), f))
-        .collect();
+    let inside: Vec<Step> = [
+        (9.0, false),
+        (10.0, true),
+        (15.0, true),
+        (20.0, true),
+        (20.5, false),
+    ]
+    .iter()
+    .map(|&(x, f)| closed(&v(x), f))
+    .collect();
     play("inside", &channel("inside_channel"), &inside);
     let outside: Vec<Step> = [(9.0, true), (10.0, false), (20.0, false), (21.0, true)]
         .iter()
@@ -32,8 +38,16 @@ fn inside_and_outside_include_the_bounds_in_the_channel() {
 
 #[test]
 fn entering_and_exiting_need_a_previous_closed_bar() {
-    play("enter first", &channel("entering_channel"), &[closed(&v(15.0), false)]);
-    play("exit first", &channel("exiting_channel"), &[closed(&v(25.0), false)]);
+    play(
+        "enter first",
+        &channel("entering_channel"),
+        &[closed(&v(15.0), false)],
+    );
+    play(
+        "exit first",
+        &channel("exiting_channel"),
+        &[closed(&v(25.0), false)],
+    );
 }
 
 #[test]
@@ -71,8 +85,11 @@ fn exiting_fires_on_the_move_from_inside_to_outside_only() {
 
 #[test]
 fn field_bounds_are_read_now_and_at_the_previous_bar() {
-    let rule = compile_condition(json!({"left": X, "op": "entering_channel", "lower": "bb_lower", "upper": "bb_upper"}));
-    let s = |x: f64, lo: f64, hi: f64| [(X, Some(x)), ("bb_lower", Some(lo)), ("bb_upper", Some(hi))];
+    let rule = compile_condition(
+        json!({"left": X, "op": "entering_channel", "lower": "bb_lower", "upper": "bb_upper"}),
+    );
+    let s =
+        |x: f64, lo: f64, hi: f64| [(X, Some(x)), ("bb_lower", Some(lo)), ("bb_upper", Some(hi))];
     play(
         "bands",
         &rule,
@@ -81,7 +98,14 @@ fn field_bounds_are_read_now_and_at_the_previous_bar() {
             // Price unchanged, the band moved down around it: entering.
             closed(&s(15.0, 14.0, 18.0), true),
             // Missing bound: no decision.
-            closed(&[(X, Some(30.0)), ("bb_lower", None), ("bb_upper", Some(18.0))], false),
+            closed(
+                &[
+                    (X, Some(30.0)),
+                    ("bb_lower", None),
+                    ("bb_upper", Some(18.0)),
+                ],
+                false,
+            ),
             closed(&s(15.0, 14.0, 18.0), false),
         ],
     );
@@ -89,6 +113,19 @@ fn field_bounds_are_read_now_and_at_the_previous_bar() {
 
 #[test]
 fn swapped_field_bounds_are_treated_as_the_same_channel() {
-    let rule = compile_condition(json!({"left": X, "op": "inside_channel", "lower": "bb_upper", "upper": "bb_lower"}));
-    play("swapped", &rule, &[closed(&[(X, Some(15.0)), ("bb_lower", Some(10.0)), ("bb_upper", Some(20.0))], true)]);
+    let rule = compile_condition(
+        json!({"left": X, "op": "inside_channel", "lower": "bb_upper", "upper": "bb_lower"}),
+    );
+    play(
+        "swapped",
+        &rule,
+        &[closed(
+            &[
+                (X, Some(15.0)),
+                ("bb_lower", Some(10.0)),
+                ("bb_upper", Some(20.0)),
+            ],
+            true,
+        )],
+    );
 }

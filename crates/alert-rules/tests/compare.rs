@@ -18,7 +18,10 @@ fn plain_comparisons_follow_their_operator_including_equality() {
     ];
     for (op, rows) in table {
         let rule = compile_condition(json!({"left": R, "op": op, "right": 30}));
-        let steps: Vec<_> = rows.iter().map(|&(v, fires)| closed(&[(R, Some(v))], fires)).collect();
+        let steps: Vec<_> = rows
+            .iter()
+            .map(|&(v, fires)| closed(&[(R, Some(v))], fires))
+            .collect();
         play(op, &rule, &steps);
     }
 }
@@ -48,19 +51,60 @@ fn missing_values_make_comparisons_false() {
 fn crossing_table() {
     let v = |x: f64| [(R, Some(x))];
     let cases: Vec<(&str, &str, Vec<common::Step>)> = vec![
-        ("first evaluation is never a crossing", "crosses_above", vec![closed(&v(35.0), false)]),
-        ("below then above crosses above", "crosses_above", vec![closed(&v(25.0), false), closed(&v(35.0), true)]),
-        ("equal before, above now crosses above", "crosses_above", vec![closed(&v(30.0), false), closed(&v(31.0), true)]),
-        ("equal now is not above", "crosses_above", vec![closed(&v(25.0), false), closed(&v(30.0), false)]),
-        ("staying above is not a cross", "crosses_above", vec![closed(&v(31.0), false), closed(&v(35.0), false)]),
-        ("above then below crosses below", "crosses_below", vec![closed(&v(35.0), false), closed(&v(25.0), true)]),
-        ("equal before, below now crosses below", "crosses_below", vec![closed(&v(30.0), false), closed(&v(29.0), true)]),
-        ("equal now is not below", "crosses_below", vec![closed(&v(35.0), false), closed(&v(30.0), false)]),
-        ("upward move is not crosses_below", "crosses_below", vec![closed(&v(25.0), false), closed(&v(35.0), false)]),
+        (
+            "first evaluation is never a crossing",
+            "crosses_above",
+            vec![closed(&v(35.0), false)],
+        ),
+        (
+            "below then above crosses above",
+            "crosses_above",
+            vec![closed(&v(25.0), false), closed(&v(35.0), true)],
+        ),
+        (
+            "equal before, above now crosses above",
+            "crosses_above",
+            vec![closed(&v(30.0), false), closed(&v(31.0), true)],
+        ),
+        (
+            "equal now is not above",
+            "crosses_above",
+            vec![closed(&v(25.0), false), closed(&v(30.0), false)],
+        ),
+        (
+            "staying above is not a cross",
+            "crosses_above",
+            vec![closed(&v(31.0), false), closed(&v(35.0), false)],
+        ),
+        (
+            "above then below crosses below",
+            "crosses_below",
+            vec![closed(&v(35.0), false), closed(&v(25.0), true)],
+        ),
+        (
+            "equal before, below now crosses below",
+            "crosses_below",
+            vec![closed(&v(30.0), false), closed(&v(29.0), true)],
+        ),
+        (
+            "equal now is not below",
+            "crosses_below",
+            vec![closed(&v(35.0), false), closed(&v(30.0), false)],
+        ),
+        (
+            "upward move is not crosses_below",
+            "crosses_below",
+            vec![closed(&v(25.0), false), closed(&v(35.0), false)],
+        ),
         (
             "crosses matches both directions",
             "crosses",
-            vec![closed(&v(25.0), false), closed(&v(35.0), true), closed(&v(25.0), true), closed(&v(26.0), false)],
+            vec![
+                closed(&v(25.0), false),
+                closed(&v(35.0), true),
+                closed(&v(25.0), true),
+                closed(&v(26.0), false),
+            ],
         ),
         (
             "missing previous value is not a crossing",
@@ -70,7 +114,11 @@ fn crossing_table() {
         (
             "missing current value is not a crossing",
             "crosses_above",
-            vec![closed(&v(25.0), false), closed(&[(R, None)], false), closed(&v(35.0), false)],
+            vec![
+                closed(&v(25.0), false),
+                closed(&[(R, None)], false),
+                closed(&v(35.0), false),
+            ],
         ),
     ];
     for (name, op, steps) in cases {
@@ -102,7 +150,8 @@ fn in_progress_updates_compare_against_the_last_closed_bar_without_advancing_it(
 
 #[test]
 fn field_against_field_crossing_uses_both_previous_values() {
-    let rule = compile_condition(json!({"left": "ema_12", "op": "crosses_above", "right": "ema_26"}));
+    let rule =
+        compile_condition(json!({"left": "ema_12", "op": "crosses_above", "right": "ema_26"}));
     let v = |a: f64, b: f64| [("ema_12", Some(a)), ("ema_26", Some(b))];
     play(
         "ema",

@@ -9,19 +9,70 @@ use serde_json::json;
 const X: &str = "close";
 
 fn series(values: &[(f64, bool)]) -> Vec<Step> {
-    values.iter().map(|&(x, f)| closed(&[(X, Some(x))], f)).collect()
+    values
+        .iter()
+        .map(|&(x, f)| closed(&[(X, Some(x))], f))
+        .collect()
 }
 
 #[test]
 fn moving_operators_table() {
     let cases = [
-        ("up by 5 over 2 bars", "moving_up", 2, 5.0, vec![(100.0, false), (102.0, false), (105.0, true), (106.0, false), (111.0, true)]),
-        ("up exactly value fires", "moving_up", 1, 5.0, vec![(100.0, false), (105.0, true), (109.0, false)]),
-        ("flat is not moving even with value 0", "moving_up", 1, 0.0, vec![(100.0, false), (100.0, false), (100.1, true)]),
-        ("down by 5 over 1 bar", "moving_down", 1, 5.0, vec![(100.0, false), (95.0, true), (91.0, false), (80.0, true)]),
-        ("up 10 percent", "moving_up_pct", 1, 10.0, vec![(100.0, false), (110.0, true), (120.0, false), (132.0, true)]),
-        ("down 50 percent of a negative value", "moving_down_pct", 1, 50.0, vec![(-10.0, false), (-15.0, true)]),
-        ("percent from zero never fires", "moving_up_pct", 1, 1.0, vec![(0.0, false), (5.0, false)]),
+        (
+            "up by 5 over 2 bars",
+            "moving_up",
+            2,
+            5.0,
+            vec![
+                (100.0, false),
+                (102.0, false),
+                (105.0, true),
+                (106.0, false),
+                (111.0, true),
+            ],
+        ),
+        (
+            "up exactly value fires",
+            "moving_up",
+            1,
+            5.0,
+            vec![(100.0, false), (105.0, true), (109.0, false)],
+        ),
+        (
+            "flat is not moving even with value 0",
+            "moving_up",
+            1,
+            0.0,
+            vec![(100.0, false), (100.0, false), (100.1, true)],
+        ),
+        (
+            "down by 5 over 1 bar",
+            "moving_down",
+            1,
+            5.0,
+            vec![(100.0, false), (95.0, true), (91.0, false), (80.0, true)],
+        ),
+        (
+            "up 10 percent",
+            "moving_up_pct",
+            1,
+            10.0,
+            vec![(100.0, false), (110.0, true), (120.0, false), (132.0, true)],
+        ),
+        (
+            "down 50 percent of a negative value",
+            "moving_down_pct",
+            1,
+            50.0,
+            vec![(-10.0, false), (-15.0, true)],
+        ),
+        (
+            "percent from zero never fires",
+            "moving_up_pct",
+            1,
+            1.0,
+            vec![(0.0, false), (5.0, false)],
+        ),
     ];
     for (name, op, bars, value, values) in cases {
         let rule = compile_condition(json!({"left": X, "op": op, "bars": bars, "value": value}));
@@ -61,6 +112,10 @@ fn a_missing_old_value_is_not_a_move() {
     play(
         "gap",
         &rule,
-        &[closed(&[(X, None)], false), closed(&[(X, Some(5.0))], false), closed(&[(X, Some(1.0))], true)],
+        &[
+            closed(&[(X, None)], false),
+            closed(&[(X, Some(5.0))], false),
+            closed(&[(X, Some(1.0))], true),
+        ],
     );
 }

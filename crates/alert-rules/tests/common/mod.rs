@@ -62,11 +62,19 @@ pub struct Step {
 }
 
 pub fn closed(values: &[(&'static str, Option<f64>)], fires: bool) -> Step {
-    Step { closed: true, values: values.to_vec(), fires }
+    Step {
+        closed: true,
+        values: values.to_vec(),
+        fires,
+    }
 }
 
 pub fn live(values: &[(&'static str, Option<f64>)], fires: bool) -> Step {
-    Step { closed: false, values: values.to_vec(), fires }
+    Step {
+        closed: false,
+        values: values.to_vec(),
+        fires,
+    }
 }
 
 /// Plays `steps` on one fresh state: in-progress steps use the current bar, closed steps close it.
@@ -74,7 +82,11 @@ pub fn play(case: &str, rule: &CompiledRule, steps: &[Step]) {
     let mut state: RuleState = rule.new_state();
     let mut bar = 0;
     for (i, step) in steps.iter().enumerate() {
-        let tick = if step.closed { closed_tick(bar) } else { live_tick(bar) };
+        let tick = if step.closed {
+            closed_tick(bar)
+        } else {
+            live_tick(bar)
+        };
         let outcome = rule.evaluate(&mut state, snapshot(&step.values).as_slice(), tick);
         assert_eq!(
             matches!(outcome, Outcome::Fired(_)),
