@@ -63,32 +63,52 @@ impl Rolling {
         }
     }
 
-    /// The window after adding `x`; `history` must not yet contain `x`.
+    /// The window after adding `x`; `history` must not yet contain `x`. Always O(1): the periodic rebuild
+    /// happens in [`rebuild_if_due`](Self::rebuild_if_due) after a commit, so `peek` never pays for it.
     pub(crate) fn next(&self, history: &History, x: f64) -> Self {
         let mut next = *self;
-        if self.filled == 0 || self.since_rebuild >= self.period {
-            next.shift = if self.series == Series::Close { x } else { 0.0 };
-            next.deviations = Neumaier::default();
-            next.squares = Neumaier::default();
-            next.nonzero = 0;
-            for age in 0..self.filled.min(self.period - 1) {
-                if let Some(old) = history.value(self.series, age) {
-                    next.add(old);
-                }
-            }
-            next.add(x);
-            next.since_rebuild = 1;
-        } else {
-            next.add(x);
-            if self.filled == self.period
-                && let Some(old) = history.value(self.series, self.period - 1)
-            {
-                next.remove(old);
-            }
-            next.since_rebuild += 1;
+        if self.filled == 0 {
+            next.shift = self.shift_for(x);
         }
+        next.add(x);
+        if self.filled == self.period
+            && let Some(old) = history.value(self.series, self.period - 1)
+        {
+            next.remove(old);
+        }
+        next.since_rebuild += 1;
         next.filled = (self.filled + 1).min(self.period);
         next
+    }
+
+    /// Every `period` commits, recomputes the sums exactly from the ring (which must already hold the newest
+    /// value) and re-centres them on the newest value.
+    pub(crate) fn rebuild_if_due(&mut self, history: &History) {
+        if self.since_rebuild < self.period {
+            return;
+        }
+        let Some(newest) = history.value(self.series, 0) else {
+            return;
+        };
+        self.shift = self.shift_for(newest);
+        self.deviations = Neumaier::default();
+        self.squares = Neumaier::default();
+        self.nonzero = 0;
+        for age in 0..self.filled {
+            if let Some(value) = history.value(self.series, age) {
+                self.add(value);
+            }
+        }
+        self.since_rebuild = 0;
+    }
+
+    /// Prices are re-centred (their variance matters); volumes are summed as they are (they are non-negative).
+    fn shift_for(&self, newest: f64) -> f64 {
+        if self.series == Series::Close {
+            newest
+        } else {
+            0.0
+        }
     }
 
     fn add(&mut self, x: f64) {
@@ -148,6 +168,7 @@ mod tests {
                 close,
                 ..Row::default()
             });
+            window.rebuild_if_due(&history);
         }
         window
     }

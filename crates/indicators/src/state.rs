@@ -123,6 +123,15 @@ impl IndicatorState {
         self.volume = step.volume;
         self.vwap_volume = step.vwap_volume;
         self.vwap_numerator = step.vwap_numerator;
+        for window in [
+            &mut self.sma,
+            &mut self.bb,
+            &mut self.volume,
+            &mut self.vwap_volume,
+            &mut self.vwap_numerator,
+        ] {
+            window.rebuild_if_due(&self.history);
+        }
         self.ema_fast = step.ema_fast;
         self.ema_slow = step.ema_slow;
         self.macd = step.macd;
