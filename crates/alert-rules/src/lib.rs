@@ -40,7 +40,7 @@ pub use gate::{Gate, GateState, Suppressed, Tick};
 pub use interval::Interval;
 pub use op::{Op, OpKind};
 pub use render::{MISSING, RenderContext};
-pub use rule::{CompiledRule, Fire, Outcome, RuleState, compile, parse_rule};
+pub use rule::{CompiledRule, Fire, Outcome, RuleState, compile, parse_rule, parse_rule_value};
 pub use schema::{DEFAULT_FIELDS, DefaultSchema, FieldId, Schema, Snapshot};
 pub use spec::{ConditionSpec, Operand, RuleSpec};
 pub use symbols::SymbolSelector;

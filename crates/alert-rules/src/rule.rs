@@ -109,6 +109,16 @@ pub fn parse_rule<S: Schema + ?Sized>(
     Ok((spec, compiled))
 }
 
+/// [`parse_rule`] for a body the caller already parsed (e.g. axum's `Json<Value>`).
+pub fn parse_rule_value<S: Schema + ?Sized>(
+    value: &serde_json::Value,
+    schema: &S,
+) -> Result<(RuleSpec, CompiledRule), ValidationErrors> {
+    let spec = RuleSpec::from_value(value)?;
+    let compiled = compile(&spec, schema)?;
+    Ok((spec, compiled))
+}
+
 impl CompiledRule {
     pub fn name(&self) -> &str {
         &self.name

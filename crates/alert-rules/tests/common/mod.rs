@@ -1,6 +1,8 @@
 //! Shared test helpers: rules from JSON, snapshots from (field, value) pairs, and scripted update sequences.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod check;
+
 use alert_rules::{CompiledRule, DefaultSchema, Outcome, RuleState, Schema, Tick, parse_rule};
 use serde_json::{Value, json};
 
