@@ -163,3 +163,16 @@ fn msg_id_is_the_business_key() {
     live.close = 0.0011;
     assert_eq!(msg_id(&live), msg_id(&sample_candle()));
 }
+
+#[test]
+fn documented_example_in_wire_format_md_is_what_encode_writes() {
+    let doc = include_str!("../../../docs/wire-format.md");
+    let example = doc
+        .lines()
+        .find(|l| l.starts_with("{\"v\":1,"))
+        .expect("docs/wire-format.md has a one-line example payload");
+    let candle = wire::decode(example.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    wire::encode(&candle, &mut buf).unwrap();
+    assert_eq!(std::str::from_utf8(&buf).unwrap(), example);
+}
