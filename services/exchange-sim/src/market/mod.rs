@@ -1,0 +1,6 @@
+//! Market data sources: the symbol universe, the synthetic price model and file replay.
+
+pub mod replay;
+pub mod symbols;
+pub mod synth;
+pub mod universe;
