@@ -27,3 +27,14 @@ pub struct Shared {
     pub weights: WeightLimiter,
     pub next_connection_id: AtomicU64,
 }
+
+impl Shared {
+    /// True when streams send closed candles as fast as clients read: `--clock-speed max`, or in replay
+    /// mode `--speed max`.
+    pub fn max_speed(&self) -> bool {
+        match &self.replay {
+            Some(r) => r.speed == crate::config::ClockSpeed::Max,
+            None => self.config.clock_speed == crate::config::ClockSpeed::Max,
+        }
+    }
+}

@@ -29,10 +29,10 @@ struct Window {
 fn window(p: &Params) -> Result<Window, ApiError> {
     let start = params::number(p, "startTime")?;
     let end = params::number(p, "endTime")?;
-    if let (Some(s), Some(e)) = (start, end) {
-        if s > e {
-            return Err(ApiError::start_after_end());
-        }
+    if let (Some(s), Some(e)) = (start, end)
+        && s > e
+    {
+        return Err(ApiError::start_after_end());
     }
     let limit = params::number(p, "limit")?.unwrap_or(DEFAULT_LIMIT);
     if limit < 1 {

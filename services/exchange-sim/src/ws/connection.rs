@@ -12,7 +12,6 @@ use futures::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use crate::config::ClockSpeed;
 use crate::rng::{self, SplitMix};
 use crate::state::Shared;
 use crate::stats::{Stats, Violation};
@@ -154,15 +153,15 @@ impl Connection {
         let mut wake = (now + Duration::from_secs(1))
             .min(self.lifetime_end())
             .min(self.heartbeat.next_deadline());
-        if let Some(d) = self.shared.config.faults.stall_after {
-            if !self.stalled(now) {
-                wake = wake.min(self.opened + d);
-            }
+        if let Some(d) = self.shared.config.faults.stall_after
+            && !self.stalled(now)
+        {
+            wake = wake.min(self.opened + d);
         }
         if self.stalled(now) || self.feeds.is_empty() {
             return wake;
         }
-        if self.shared.config.clock_speed == ClockSpeed::Max {
+        if self.shared.max_speed() {
             return if self.exhausted { wake } else { now };
         }
         self.feeds
@@ -207,7 +206,7 @@ impl Connection {
             combined: self.combined,
             out: &mut self.out,
         };
-        if shared.config.clock_speed == ClockSpeed::Max {
+        if shared.max_speed() {
             let mut progressed = true;
             while progressed && sink.out.len() < MAX_BATCH {
                 progressed = false;

@@ -6,13 +6,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::Json;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::rest::error::ApiError;
 use crate::state::Shared;
 use crate::stats::Violation;
 use crate::ws::connection;
@@ -47,12 +47,12 @@ pub struct CombinedQuery {
     streams: String,
 }
 
-fn refuse(status: StatusCode, code: i64, msg: String) -> Response {
-    (status, Json(serde_json::json!({"code": code, "msg": msg}))).into_response()
+fn refuse(status: StatusCode, code: i64, msg: String) -> ApiError {
+    ApiError { status, code, msg }
 }
 
 /// Checks the rules that apply before a socket exists and resolves the requested streams.
-fn admit(shared: &Shared, ip: IpAddr, requested: &[&str]) -> Result<Vec<Resolved>, Response> {
+fn admit(shared: &Shared, ip: IpAddr, requested: &[&str]) -> Result<Vec<Resolved>, ApiError> {
     let limits = &shared.config.limits;
     if !shared.connections.admit(
         ip,
@@ -104,7 +104,7 @@ fn upgrade(
         Ok(feeds) => {
             ws.on_upgrade(move |socket| connection::run(shared, socket, feeds, combined, addr))
         }
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
