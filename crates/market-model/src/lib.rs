@@ -18,6 +18,7 @@ mod exchange;
 mod interval;
 mod subjects;
 mod symbol;
+pub mod snapshot;
 pub mod wire;
 
 pub use candle::{Candle, CandleError};
@@ -25,4 +26,5 @@ pub use exchange::{ExchangeId, ExchangeIdError};
 pub use interval::{Interval, IntervalError};
 pub use subjects::{MarketSubject, SubjectError, SubjectKind, Subjects};
 pub use symbol::{Symbol, SymbolError};
+pub use snapshot::MetricSnapshot;
 pub use wire::{WireError, msg_id};
