@@ -9,18 +9,17 @@ use std::time::{Duration, Instant};
 use axum::extract::ws::{Message, WebSocket};
 use futures::stream::SplitSink;
 use futures::{SinkExt, StreamExt};
-use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::rng::{self, SplitMix};
 use crate::state::Shared;
 use crate::stats::{Stats, Violation};
-use crate::ws::control::{self, Request};
 use crate::ws::faults;
 use crate::ws::feed::{Feed, Outgoing, Sink};
 use crate::ws::heartbeat::Heartbeat;
-use crate::ws::names::{self, Resolved};
+use crate::ws::names::Resolved;
 use crate::ws::reader::{self, Inbound};
+use crate::ws::subscriptions::Subscriptions;
 
 /// Frames produced per wake-up at `--clock-speed max` before yielding to control traffic.
 const MAX_BATCH: usize = 256;
@@ -53,8 +52,7 @@ impl Closed {
 struct Connection {
     shared: Arc<Shared>,
     sink: SplitSink<WebSocket, Message>,
-    feeds: Vec<Feed>,
-    combined: bool,
+    subs: Subscriptions,
     opened: Instant,
     heartbeat: Heartbeat,
     rng: SplitMix,
@@ -82,19 +80,21 @@ pub async fn run(
     let mut conn = Connection {
         heartbeat: Heartbeat::new(limits.ping_interval, limits.pong_timeout, now),
         rng: SplitMix::new(rng::hash(&[shared.config.seed, id, 0xBAD])),
-        feeds: resolved
-            .into_iter()
-            .map(|r| Feed::new(&shared, r, now))
-            .collect(),
+        subs: Subscriptions {
+            feeds: resolved
+                .into_iter()
+                .map(|r| Feed::new(&shared, r, now))
+                .collect(),
+            combined,
+        },
         removals_seen: shared.universe.removals(),
         sink,
-        combined,
         opened: now,
         out: Vec::new(),
         exhausted: false,
         shared: Arc::clone(&shared),
     };
-    tracing::debug!(id, %addr, streams = conn.feeds.len(), "websocket connected");
+    tracing::debug!(id, %addr, streams = conn.subs.feeds.len(), "websocket connected");
     let reason = conn.serve(rx).await;
     reader.abort();
     shared
@@ -120,7 +120,8 @@ impl Connection {
                 msg = inbound.recv() => match msg {
                     None => return Closed::ClientGone,
                     Some(Inbound::Text(text)) => {
-                        let reply = self.control(&text);
+                        let reply = self.subs.apply(&self.shared, &text);
+                        self.exhausted = false;
                         if self.send_now(reply).await.is_err() {
                             return Closed::ClientGone;
                         }
@@ -158,13 +159,14 @@ impl Connection {
         {
             wake = wake.min(self.opened + d);
         }
-        if self.stalled(now) || self.feeds.is_empty() {
+        if self.stalled(now) || self.subs.feeds.is_empty() {
             return wake;
         }
         if self.shared.max_speed() {
             return if self.exhausted { wake } else { now };
         }
-        self.feeds
+        self.subs
+            .feeds
             .iter()
             .filter_map(|f| f.next_wake(&self.shared, now))
             .fold(wake, Instant::min)
@@ -176,7 +178,7 @@ impl Connection {
         if now >= self.lifetime_end() {
             Stats::inc(&shared.stats.server_shutdowns_sent);
             let event = format!(r#"{{"e":"serverShutdown","E":{}}}"#, shared.clock.now_ms());
-            let text = if self.combined {
+            let text = if self.subs.combined {
                 format!(r#"{{"stream":"!serverShutdown","data":{event}}}"#)
             } else {
                 event
@@ -196,27 +198,27 @@ impl Connection {
         }
         if shared.universe.removals() != self.removals_seen {
             self.removals_seen = shared.universe.removals();
-            self.feeds.retain(|f| f.still_listed(&shared));
+            self.subs.feeds.retain(|f| f.still_listed(&shared));
         }
         if self.stalled(now) {
             return Ok(());
         }
         let mut sink = Sink {
             shared: &shared,
-            combined: self.combined,
+            combined: self.subs.combined,
             out: &mut self.out,
         };
         if shared.max_speed() {
             let mut progressed = true;
             while progressed && sink.out.len() < MAX_BATCH {
                 progressed = false;
-                for feed in &mut self.feeds {
+                for feed in &mut self.subs.feeds {
                     progressed |= feed.step_max(&mut sink);
                 }
             }
             self.exhausted = !progressed;
         } else {
-            for feed in &mut self.feeds {
+            for feed in &mut self.subs.feeds {
                 feed.tick(&mut sink, now);
             }
         }
@@ -265,65 +267,5 @@ impl Connection {
     async fn close(&mut self, reason: Closed) -> Closed {
         let _ = self.sink.send(Message::Close(None)).await;
         reason
-    }
-
-    /// Applies one control request and returns Binance's reply.
-    fn control(&mut self, text: &str) -> String {
-        let (id, request) = match control::parse(text) {
-            Ok(parsed) => parsed,
-            Err(bad) => return bad.reply(),
-        };
-        match request {
-            Request::Subscribe(requested) => self.subscribe(&id, &requested),
-            Request::Unsubscribe(names) => {
-                self.feeds.retain(|f| !names.contains(&f.name));
-                control::result_reply(&id, Value::Null)
-            }
-            Request::ListSubscriptions => {
-                let names: Vec<Value> = self
-                    .feeds
-                    .iter()
-                    .map(|f| Value::from(f.name.as_str()))
-                    .collect();
-                control::result_reply(&id, Value::Array(names))
-            }
-            Request::SetCombined(combined) => {
-                self.combined = combined;
-                control::result_reply(&id, Value::Null)
-            }
-            Request::GetCombined => control::result_reply(&id, Value::Bool(self.combined)),
-        }
-    }
-
-    /// All or nothing: one unknown name or too many streams rejects the whole request.
-    fn subscribe(&mut self, id: &Value, requested: &[String]) -> String {
-        let mut new: Vec<Resolved> = Vec::new();
-        for name in requested {
-            if self.feeds.iter().any(|f| f.name == *name) || new.iter().any(|r| r.name == *name) {
-                continue;
-            }
-            match names::resolve(&self.shared, name) {
-                Some(r) => new.push(r),
-                None => {
-                    return control::error_reply(
-                        id,
-                        2,
-                        &format!("Invalid request: unknown stream name `{name}`"),
-                    );
-                }
-            }
-        }
-        let max = self.shared.config.limits.max_streams_per_connection;
-        if self.feeds.len() + new.len() > max {
-            self.shared.stats.violation(Violation::StreamLimit);
-            let msg = format!("Invalid request: too many streams, at most {max} per connection");
-            return control::error_reply(id, 2, &msg);
-        }
-        let now = Instant::now();
-        let shared = Arc::clone(&self.shared);
-        self.feeds
-            .extend(new.into_iter().map(|r| Feed::new(&shared, r, now)));
-        self.exhausted = false;
-        control::result_reply(id, Value::Null)
     }
 }

@@ -7,4 +7,5 @@ pub mod feed;
 pub mod heartbeat;
 pub mod names;
 pub mod reader;
+pub mod subscriptions;
 pub mod upgrade;
