@@ -7,6 +7,7 @@ pub mod config;
 pub mod connect;
 pub mod deps;
 pub mod migrate;
+pub mod streams;
 
 pub use backoff::Backoff;
 pub use config::CommonConfig;
