@@ -5,6 +5,7 @@
 mod control;
 mod faults;
 mod helpers;
+mod lifecycle;
 mod replay;
 mod rest;
 mod rules;
