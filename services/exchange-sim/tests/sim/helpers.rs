@@ -110,3 +110,11 @@ pub fn str_f64(v: &Value) -> f64 {
         .parse()
         .expect("decimal parses")
 }
+
+/// Reads (and so answers pings) for `d`, asserting the socket stays open.
+pub async fn read_while_open(ws: &mut Ws, d: Duration) {
+    let deadline = tokio::time::Instant::now() + d;
+    while let Ok(frame) = tokio::time::timeout_at(deadline, next_text(ws)).await {
+        assert!(frame.is_some(), "the socket must stay open");
+    }
+}

@@ -93,8 +93,18 @@ async fn max_speed_replay_sends_every_candle_once_with_the_files_exact_values() 
 }
 
 #[tokio::test]
-async fn gaps_in_the_file_stay_gaps() {
-    let dir = std::env::temp_dir().join(format!("exchange-sim-gap-{}", std::process::id()));
+async fn gaps_in_the_file_stay_gaps_at_max_speed() {
+    gaps_stay_gaps(ClockSpeed::Max, "max").await;
+}
+
+#[tokio::test]
+async fn gaps_in_the_file_stay_gaps_at_a_speed_factor() {
+    // 5-minute bars at x300000: one bar per millisecond of wall time.
+    gaps_stay_gaps(ClockSpeed::Factor(300_000.0), "factor").await;
+}
+
+async fn gaps_stay_gaps(speed: ClockSpeed, tag: &str) {
+    let dir = std::env::temp_dir().join(format!("exchange-sim-gap-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("gap.csv");
     std::fs::write(
@@ -103,7 +113,11 @@ async fn gaps_in_the_file_stay_gaps() {
          0,1,2,0.5,1.5,10\n300000,1.5,2,1,1.25,1e-8\n1500000,1.25,1.5,1,1,3\n1800000,1,1,1,1,0\n",
     )
     .unwrap();
-    let sim = spawn(replay_config(file)).await;
+    let mut cfg = replay_config(file);
+    if let Some(r) = cfg.replay.as_mut() {
+        r.speed = speed;
+    }
+    let sim = spawn(cfg).await;
     let mut ws = connect(&format!("{}/ws/ethbtc@kline_5m", sim.ws_url())).await;
     let got = closed_klines(&mut ws, 4).await;
     let times: Vec<i64> = got.iter().map(|p| p["k"]["t"].as_i64().unwrap()).collect();
