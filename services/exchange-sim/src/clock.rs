@@ -35,13 +35,19 @@ impl SimClock {
         (self.origin_sim_ms + elapsed as i64).max(self.frontier.load(Ordering::Relaxed))
     }
 
-    /// Wall time until simulated time reaches `sim_ms` (zero if it already has).
+    /// Wall time until simulated time reaches `sim_ms` (zero if it already has), capped at an hour:
+    /// callers re-check long before then anyway.
     pub fn until(&self, sim_ms: i64) -> Duration {
-        let ahead = (sim_ms - self.now_ms()).max(0) as f64;
-        Duration::from_secs_f64(ahead / 1000.0 / self.factor)
+        wall_wait(sim_ms - self.now_ms(), self.factor)
     }
 
     pub fn advance_frontier(&self, sim_ms: i64) {
         self.frontier.fetch_max(sim_ms, Ordering::Relaxed);
     }
+}
+
+/// Wall time for `sim_ms_ahead` simulated ms at `factor`, clamped to 0..=1 h (never panics).
+pub fn wall_wait(sim_ms_ahead: i64, factor: f64) -> Duration {
+    let secs = sim_ms_ahead.max(0) as f64 / 1000.0 / factor;
+    Duration::try_from_secs_f64(secs.min(3600.0)).unwrap_or(Duration::from_secs(3600))
 }

@@ -8,6 +8,9 @@ use std::time::Duration;
 use crate::error::ConfigError;
 use crate::interval::Interval;
 
+/// Longest accepted duration option (ten years): keeps every deadline computation far from overflow.
+pub const MAX_DURATION: Duration = Duration::from_secs(10 * 365 * 86_400);
+
 /// How fast simulated time runs relative to wall time.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ClockSpeed {
@@ -140,6 +143,33 @@ impl SimConfig {
         }
         if self.limits.ping_interval.is_zero() {
             return Err(ConfigError::ZeroDuration("ping-interval"));
+        }
+        let speeds = [
+            Some(self.clock_speed),
+            self.replay.as_ref().map(|r| r.speed),
+        ];
+        for speed in speeds.into_iter().flatten() {
+            if let ClockSpeed::Factor(f) = speed
+                && !(f.is_finite() && f > 0.0)
+            {
+                return Err(ConfigError::InvalidSpeed(f.to_string()));
+            }
+        }
+        let l = &self.limits;
+        let durations = [
+            ("update-ms", Some(self.update_interval)),
+            ("ping-interval", Some(l.ping_interval)),
+            ("pong-timeout", Some(l.pong_timeout)),
+            ("connection-window", Some(l.connection_window)),
+            ("lifetime", Some(l.connection_lifetime)),
+            ("ban", Some(l.ban_duration)),
+            ("drop-every", self.faults.drop_every),
+            ("stall-after", self.faults.stall_after),
+        ];
+        for (name, d) in durations {
+            if d.is_some_and(|d| d > MAX_DURATION) {
+                return Err(ConfigError::TooLong(name));
+            }
         }
         if self.replay.is_none() && self.symbol_list.is_none() && self.symbols == 0 {
             return Err(ConfigError::NoSymbols);

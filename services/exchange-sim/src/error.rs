@@ -12,6 +12,8 @@ pub enum ConfigError {
     InvalidProbability { name: &'static str, value: f64 },
     #[error("{0} must be greater than zero")]
     ZeroDuration(&'static str),
+    #[error("{0} is longer than ten years")]
+    TooLong(&'static str),
     #[error("no symbols configured")]
     NoSymbols,
     #[error("invalid symbol name {0:?}: expected upper-case letters and digits")]

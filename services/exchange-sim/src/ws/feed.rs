@@ -223,8 +223,7 @@ impl Feed {
                     (Some(s), crate::config::ClockSpeed::Factor(f)) => (s, f),
                     _ => return None,
                 };
-                let ahead = (c.close_time + 1 - sim_now).max(0) as f64;
-                Some(now + Duration::from_secs_f64(ahead / 1000.0 / factor))
+                Some(now + crate::clock::wall_wait(c.close_time + 1 - sim_now, factor))
             }
         }
     }
