@@ -16,15 +16,15 @@ mod calendar;
 mod candle;
 mod exchange;
 mod interval;
+pub mod snapshot;
 mod subjects;
 mod symbol;
-pub mod snapshot;
 pub mod wire;
 
 pub use candle::{Candle, CandleError};
 pub use exchange::{ExchangeId, ExchangeIdError};
 pub use interval::{Interval, IntervalError};
+pub use snapshot::MetricSnapshot;
 pub use subjects::{MarketSubject, SubjectError, SubjectKind, Subjects};
 pub use symbol::{Symbol, SymbolError};
-pub use snapshot::MetricSnapshot;
 pub use wire::{WireError, msg_id};

@@ -50,13 +50,19 @@ impl MetricSnapshot {
             "close" => Some(self.close),
             "volume" => Some(self.volume),
             "change_pct_24h" => self.change_pct_24h,
-            other => other.parse::<Field>().ok().and_then(|f| self.indicators.get(f)),
+            other => other
+                .parse::<Field>()
+                .ok()
+                .and_then(|f| self.indicators.get(f)),
         }
     }
 
     /// Every numeric field name a snapshot has, in a stable order.
     pub fn field_names() -> impl Iterator<Item = &'static str> {
-        CANDLE_FIELDS.into_iter().chain(indicators::FIELD_NAMES).chain(["change_pct_24h"])
+        CANDLE_FIELDS
+            .into_iter()
+            .chain(indicators::FIELD_NAMES)
+            .chain(["change_pct_24h"])
     }
 
     pub fn encode(&self, buf: &mut Vec<u8>) -> Result<(), serde_json::Error> {
@@ -70,7 +76,10 @@ impl MetricSnapshot {
 
     /// The `Nats-Msg-Id` of a closed snapshot: `exchange:symbol:interval:open_time`, as for candles.
     pub fn msg_id(&self) -> String {
-        format!("{}:{}:{}:{}", self.exchange, self.symbol, self.interval, self.open_time)
+        format!(
+            "{}:{}:{}:{}",
+            self.exchange, self.symbol, self.interval, self.open_time
+        )
     }
 }
 
@@ -91,7 +100,11 @@ mod tests {
             low: 0.098_286_05,
             close: 0.099_476_6,
             volume: 1820.544_474_18,
-            indicators: Values { rsi_14: Some(28.5), obv: Some(1820.544_474_18), ..Values::default() },
+            indicators: Values {
+                rsi_14: Some(28.5),
+                obv: Some(1820.544_474_18),
+                ..Values::default()
+            },
             change_pct_24h: None,
             computed_at: 1_515_560_400_001,
         }
@@ -116,7 +129,10 @@ mod tests {
         assert_eq!(snapshot.field("rsi_14"), Some(28.5));
         assert_eq!(snapshot.field("sma_20"), None);
         assert_eq!(snapshot.field("nope"), None);
-        assert_eq!(MetricSnapshot::field_names().count(), 5 + indicators::FIELD_NAMES.len() + 1);
+        assert_eq!(
+            MetricSnapshot::field_names().count(),
+            5 + indicators::FIELD_NAMES.len() + 1
+        );
         assert_eq!(snapshot.msg_id(), "binance:ETHBTC:5m:1515560100000");
     }
 }
