@@ -190,3 +190,30 @@ pub async fn assert_sigterm_drains(binary: &str, env: &[(&str, String)]) {
         "the shutdown is logged:\n{output}"
     );
 }
+
+/// An invalid setting stops the binary at once with exit code 2 and a message naming the setting.
+pub fn assert_invalid_config_exits_2(binary: &str) {
+    let output = Command::new(binary)
+        .env_clear()
+        .env("DATABASE_URL", "mysql://somewhere/db")
+        .env("METRICS_PORT", crate::free_port().to_string())
+        .output()
+        .expect("run the service binary");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "exit status for an invalid DATABASE_URL"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("DATABASE_URL") && stderr.contains("postgres://"),
+        "unclear message: {stderr}"
+    );
+    let output = Command::new(binary)
+        .env_clear()
+        .env("METRICS_PORT", "not-a-port")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("METRICS_PORT"));
+}
