@@ -57,6 +57,37 @@ pub static PENDING_DELIVERIES: MetricDef = MetricDef::new_gauge(
 );
 pub static RULES_LOADED: MetricDef =
     MetricDef::new_gauge("alert_engine_rules_loaded", "Enabled rules in memory.", &[]);
+pub static RULE_RELOADS: MetricDef = MetricDef::new_counter(
+    "alert_engine_rule_reloads_total",
+    "Rule changes applied without restart, by what caused them.",
+    &[LabelDef::known("source", &["notify", "resync"])],
+);
+pub static RULES_REJECTED: MetricDef = MetricDef::new_counter(
+    "alert_engine_rules_rejected_total",
+    "Stored rules that failed to decode or compile and were skipped.",
+    &[],
+);
+pub static TRIGGERS_HELD: MetricDef = MetricDef::new_gauge(
+    "alert_engine_triggers_held",
+    "Triggers waiting for Redis or PostgreSQL before they can be claimed and persisted.",
+    &[],
+);
+pub static TRIGGERS_DROPPED: MetricDef = MetricDef::new_counter(
+    "alert_engine_triggers_dropped_total",
+    "In-progress-bar triggers dropped because the bounded hold queue was full (at-most-once path).",
+    &[],
+);
+pub static POISON_MESSAGES: MetricDef = MetricDef::new_counter(
+    "alert_engine_poison_messages_total",
+    "Metric snapshots terminated without processing, by reason.",
+    &[LabelDef::known("reason", &["undecodable", "unsupported_version"])],
+);
+pub static END_TO_END: MetricDef = MetricDef::new_histogram(
+    "alert_engine_snapshot_to_webhook_seconds",
+    "Time from the snapshot's computation to the first webhook attempt of its event.",
+    &[],
+    IO_BUCKETS,
+);
 
 pub fn catalog() -> Catalog {
     Catalog {
@@ -73,6 +104,12 @@ pub fn catalog() -> Catalog {
             &DELIVERY_DURATION,
             &PENDING_DELIVERIES,
             &RULES_LOADED,
+            &RULE_RELOADS,
+            &RULES_REJECTED,
+            &TRIGGERS_HELD,
+            &TRIGGERS_DROPPED,
+            &POISON_MESSAGES,
+            &END_TO_END,
             &common::NATS_MESSAGES_PUBLISHED,
             &common::NATS_PUBLISH_ERRORS,
             &common::NATS_MESSAGES_RECEIVED,
