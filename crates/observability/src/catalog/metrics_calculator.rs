@@ -47,7 +47,15 @@ pub static REDELIVERIES: MetricDef = MetricDef::new_counter(
 );
 pub static POISON_MESSAGES: MetricDef = MetricDef::new_counter(
     "metrics_calculator_poison_messages_total",
-    "Candle messages terminated after too many deliveries or because they cannot be decoded.",
+    "Candle messages terminated: undecodable, naming another series than their subject, refused by the indicator engine, or dropped by JetStream after max_deliver deliveries.",
+    &[LabelDef::known(
+        "reason",
+        &["undecodable", "mismatch", "rejected", "max_deliver"],
+    )],
+);
+pub static PARTITIONS_OWNED: MetricDef = MetricDef::new_gauge(
+    "metrics_calculator_partitions_owned",
+    "Candle partitions this replica holds a lease for (sums to the partition count across healthy replicas).",
     &[],
 );
 pub static LAST_PROCESSED: MetricDef = MetricDef::new_gauge(
@@ -70,6 +78,7 @@ pub fn catalog() -> Catalog {
             &BATCH_SIZE,
             &REDELIVERIES,
             &POISON_MESSAGES,
+            &PARTITIONS_OWNED,
             &LAST_PROCESSED,
             &common::NATS_MESSAGES_PUBLISHED,
             &common::NATS_PUBLISH_ERRORS,

@@ -9,7 +9,8 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn health_endpoints_answer_with_real_dependencies() {
     let app = spawn_app(|_| {}).await;
-    contract::assert_health_endpoints(&app.metrics_base, &["nats", "timescaledb"]).await;
+    contract::assert_health_endpoints(&app.metrics_base, &["nats", "timescaledb", "pipeline"])
+        .await;
     assert_eq!(app.stop().await, RunOutcome::Clean);
 }
 
@@ -69,9 +70,11 @@ async fn service_starts_without_its_dependency_and_reports_not_ready() {
 #[tokio::test]
 async fn sigterm_turns_readiness_off_and_exits_zero_within_the_drain_limit() {
     let database = TestDatabase::create().await;
+    let nats = PrivateServer::nats();
     let namespace = test_support::unique_name("t");
     let env = [
         ("NATS_NAMESPACE", namespace),
+        ("NATS_URL", nats.url()),
         ("DATABASE_URL", database.url().to_string()),
     ];
     contract::assert_sigterm_drains(env!("CARGO_BIN_EXE_metrics-calculator"), &env).await;
