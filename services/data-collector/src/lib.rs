@@ -1,7 +1,22 @@
-//! data-collector: streams candles from exchanges over WebSocket and publishes closed candles to NATS JetStream.
-//! Dependencies (all critical for readiness): NATS.
+//! data-collector: streams candles from an exchange over WebSocket and publishes closed candles to NATS
+//! JetStream (`candles.<exchange>.<symbol>.<interval>`, deduplicated by `Nats-Msg-Id`) and in-progress ones to
+//! core NATS (`live.candles.*`), back-filling over REST whatever the stream did not deliver.
+//! Readiness: NATS reachable and at least one exchange connection open. docs/data-collector.md explains the
+//! design.
 
+mod backfill;
+mod book;
+mod checkpoint;
+mod clock;
 mod config;
+mod exchange;
+mod pacing;
+mod publisher;
+mod ratelog;
+mod rest;
+mod universe;
+mod wiring;
+mod ws;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -9,7 +24,8 @@ use std::process::ExitCode;
 use observability::catalog::data_collector::catalog;
 use observability::{RunOutcome, ServiceInfo, ServiceRuntime};
 
-pub use config::Config;
+pub use config::{Config, IntervalList, SymbolList};
+pub use exchange::ExchangeError;
 
 pub const SERVICE: ServiceInfo = ServiceInfo {
     name: "data-collector",
@@ -22,9 +38,15 @@ pub enum StartError {
     Runtime(#[from] observability::RuntimeError),
     #[error(transparent)]
     Connect(#[from] platform::connect::ConnectError),
+    #[error(transparent)]
+    Exchange(#[from] ExchangeError),
+    #[error("invalid NATS namespace: {0}")]
+    Namespace(#[from] market_model::SubjectError),
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
 }
 
-/// A started service: telemetry is served, dependencies are connecting.
+/// A started service: telemetry is served, dependencies and exchange connections are coming up.
 #[derive(Debug)]
 pub struct App {
     runtime: ServiceRuntime,
@@ -33,14 +55,15 @@ pub struct App {
 impl App {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let metrics_addr = SocketAddr::new(config.common.bind_address, config.metrics_port);
-        let runtime = ServiceRuntime::start(
+        let mut runtime = ServiceRuntime::start(
             SERVICE,
             &catalog(),
             metrics_addr,
             config.common.shutdown_timeout(),
         )
         .await?;
-        let _nats = platform::deps::nats(&runtime, &config.common).await?;
+        let nats = platform::deps::nats(&runtime, &config.common).await?;
+        wiring::start(&mut runtime, &config, nats)?;
         runtime.set_running();
         Ok(Self { runtime })
     }

@@ -3,12 +3,20 @@
 use super::{Catalog, FAST_BUCKETS, IO_BUCKETS, common};
 use crate::metrics::{LabelDef, MetricDef};
 
+/// Why a WebSocket frame was skipped or a connection failed: exchange_connectors' `FrameError::REASONS`
+/// (the collector's tests check they stay aligned), plus rejected control requests (`control_error`),
+/// transport failures (`connection`) and unexpected frame types (`protocol`).
 pub const WS_ERROR_REASONS: &[&str] = &[
+    "too_large",
     "invalid_json",
     "missing_field",
+    "wrong_type",
     "bad_number",
-    "unknown_event",
+    "bad_interval",
+    "bad_symbol",
     "invalid_candle",
+    "unknown_event",
+    "api_error",
     "control_error",
     "connection",
     "protocol",

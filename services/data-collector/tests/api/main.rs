@@ -1,5 +1,9 @@
-//! data-collector integration tests against real NATS, PostgreSQL and Redis.
+//! data-collector integration tests against the in-process exchange simulator and real NATS.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod completeness;
 mod helpers;
+mod nats_outage;
 mod operations;
+mod rotation;
+mod sharding;

@@ -9,7 +9,7 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn health_endpoints_answer_with_real_dependencies() {
     let app = spawn_app(|_| {}).await;
-    contract::assert_health_endpoints(&app.metrics_base, &["nats"]).await;
+    contract::assert_health_endpoints(&app.metrics_base, &["nats", "exchange"]).await;
     assert_eq!(app.stop().await, RunOutcome::Clean);
 }
 
@@ -68,7 +68,18 @@ async fn service_starts_without_its_dependency_and_reports_not_ready() {
 
 #[tokio::test]
 async fn sigterm_turns_readiness_off_and_exits_zero_within_the_drain_limit() {
+    let sim = crate::helpers::start_sim(&["BTCUSDT"], 1.0, |_| {}).await;
     let namespace = test_support::unique_name("t");
-    let env = [("NATS_NAMESPACE", namespace)];
+    let _streams = crate::helpers::StreamCleanup {
+        nats_url: test_support::local_common_config().nats_url,
+        namespace: namespace.clone(),
+    };
+    let env = [
+        ("NATS_NAMESPACE", namespace),
+        ("EXCHANGE_WS_URL", sim.ws_url()),
+        ("EXCHANGE_REST_URL", sim.rest_url()),
+        ("SYMBOLS", "BTCUSDT".to_string()),
+        ("INTERVALS", "1m".to_string()),
+    ];
     contract::assert_sigterm_drains(env!("CARGO_BIN_EXE_data-collector"), &env).await;
 }
