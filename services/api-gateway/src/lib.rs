@@ -4,16 +4,24 @@
 
 pub mod api;
 mod config;
+pub mod keys;
+pub mod screener;
+mod startup;
+mod state;
+mod store;
+pub mod ws;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use market_model::Subjects;
 use observability::catalog::api_gateway::{HTTP_DURATION, HTTP_REQUESTS, catalog};
 use observability::{RunOutcome, ServiceInfo, ServiceRuntime};
-use platform::migrate::Schema;
 use tokio::net::TcpListener;
 
-pub use config::Config;
+pub use config::{Cli, Command, Config, HttpConfig, WsConfig};
+pub use state::AppState;
 
 pub const SERVICE: ServiceInfo = ServiceInfo {
     name: "api-gateway",
@@ -26,6 +34,8 @@ pub enum StartError {
     Runtime(#[from] observability::RuntimeError),
     #[error(transparent)]
     Connect(#[from] platform::connect::ConnectError),
+    #[error("invalid NATS namespace: {0}")]
+    Namespace(#[from] market_model::SubjectError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -54,13 +64,38 @@ impl App {
             HTTP_REQUESTS.zero(&[("method", method), ("route", route), ("status", "200")]);
             HTTP_DURATION.zero(&[("method", method), ("route", route)]);
         }
-        let _nats = platform::deps::nats(&runtime, &config.common).await?;
+        let subjects = Subjects::new(&config.common.nats_namespace)?;
+        let nats = platform::deps::nats(&runtime, &config.common).await?;
         let app_db =
             platform::deps::app_db(&mut runtime, &config.common, config.db_max_connections)?;
-        let _timeseries_db =
+        let timeseries_db =
             platform::deps::timeseries_db(&mut runtime, &config.common, config.db_max_connections)?;
         let _redis = platform::deps::redis(&runtime, &config.common)?;
-        platform::deps::migrate_then_run(&mut runtime, vec![(app_db, Schema::App)]);
+
+        let shutdown = runtime.shutdown_token();
+        let state = AppState {
+            view: Arc::default(),
+            hub: ws::Hub::new(
+                nats.clone(),
+                subjects.clone(),
+                config.ws.send_queue,
+                shutdown.clone(),
+            ),
+            keys: Arc::new(keys::KeyVerifier::new(
+                keys::KeyStore::new(app_db.clone()),
+                config.http.api_key_cache(),
+            )),
+            limiter: Arc::new(api::RateLimiter::new(
+                config.http.rate_limit_per_second,
+                config.http.rate_limit_burst,
+            )),
+            app_db: app_db.clone(),
+            timeseries_db: timeseries_db.clone(),
+            http: Arc::new(config.http.clone()),
+            ws: Arc::new(config.ws.clone()),
+            shutdown: shutdown.clone(),
+        };
+        spawn_screener(&mut runtime, &state, nats, subjects);
 
         let addr = SocketAddr::new(config.common.bind_address, config.api_port);
         let listener = TcpListener::bind(addr)
@@ -69,12 +104,16 @@ impl App {
         let api_addr = listener
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;
-        let shutdown = runtime.shutdown_token();
+        let router = api::router(state);
         runtime.spawn("api-server", async move {
             // Stops accepting at shutdown and lets in-flight requests finish; the supervisor bounds the wait.
-            axum::serve(listener, api::router())
-                .with_graceful_shutdown(shutdown.cancelled_owned())
-                .await?;
+            // WebSocket sessions watch the same token and close with 1001.
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown.cancelled_owned())
+            .await?;
             Ok(())
         });
         tracing::info!(addr = %api_addr, "API listening");
@@ -99,9 +138,57 @@ impl App {
     }
 }
 
-/// The binary's body: start, serve until SIGINT/SIGTERM, drain, exit.
-pub async fn run(config: Config) -> ExitCode {
-    match App::build(config).await {
+/// The snapshot feed, the start-up fill (readiness waits for it) and the screener batch clock.
+fn spawn_screener(
+    runtime: &mut ServiceRuntime,
+    state: &AppState,
+    nats: async_nats::Client,
+    subjects: Subjects,
+) {
+    let (subscribed, on_subscribed) = tokio::sync::oneshot::channel();
+    runtime.spawn(
+        "screener-feed",
+        screener::run_feed(
+            nats,
+            subjects,
+            Arc::clone(&state.view),
+            Arc::clone(&state.hub) as Arc<dyn screener::FeedSink>,
+            subscribed,
+            state.shutdown.clone(),
+        ),
+    );
+    let startup = startup::Startup {
+        app_db: state.app_db.clone(),
+        timeseries_db: state.timeseries_db.clone(),
+        view: Arc::clone(&state.view),
+        subscribed: on_subscribed,
+        health: runtime.health().clone(),
+        shutdown: state.shutdown.clone(),
+    };
+    runtime.spawn("startup", startup.run());
+    let (hub, shutdown, period) = (
+        Arc::clone(&state.hub),
+        state.shutdown.clone(),
+        state.ws.screener_batch(),
+    );
+    runtime.spawn("screener-batches", async move {
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return Ok(()),
+                _ = tick.tick() => hub.flush_screener(),
+            }
+        }
+    });
+}
+
+/// The binary's body: a key-management command, or start, serve until SIGINT/SIGTERM, drain, exit.
+pub async fn run(cli: Cli) -> ExitCode {
+    if let Some(command) = &cli.command {
+        return keys::run_command(&cli.config, command).await;
+    }
+    match App::build(cli.config).await {
         Ok(app) => {
             app.runtime.listen_for_signals();
             let outcome = app.run().await;

@@ -1,15 +1,15 @@
 use std::process::ExitCode;
 
-use api_gateway::{Config, SERVICE};
+use api_gateway::{Cli, SERVICE};
 use clap::Parser;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = Config::parse();
+    let cli = Cli::parse();
     if let Err(error) =
-        observability::init_logging(SERVICE.name, SERVICE.version, config.common.log_format)
+        observability::init_logging(SERVICE.name, SERVICE.version, cli.config.common.log_format)
     {
         eprintln!("cannot initialise logging: {error}");
     }
-    api_gateway::run(config).await
+    api_gateway::run(cli).await
 }

@@ -1,11 +1,11 @@
-//! API errors as JSON: `{"error": {"code", "message", "request_id"}}`, for the gateway's own errors and for
+//! API errors as JSON: `{"error": {"code", "message", "request_id", ...}}`, for the gateway's own errors and for
 //! framework rejections (bad JSON, oversized body, unknown route) alike.
 
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 use observability::RequestId;
 
@@ -16,6 +16,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// More members of the `error` object (`field`, `kind`, `details` for validation errors).
+    pub extra: Map<String, Value>,
 }
 
 impl ApiError {
@@ -24,7 +26,63 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            extra: Map::new(),
         }
+    }
+
+    /// A 400 naming the query parameter or body field that is wrong.
+    pub fn invalid(code: &'static str, field: &str, message: impl Into<String>) -> Self {
+        let mut error = Self::new(StatusCode::BAD_REQUEST, code, message);
+        error.extra.insert("field".into(), Value::from(field));
+        error
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn bad_key() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "invalid or revoked API key",
+        )
+    }
+
+    pub fn key_required() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this endpoint needs an API key: send Authorization: Bearer <key>",
+        )
+    }
+
+    /// A database failure: our fault; the cause is logged, the client sees no internals.
+    pub fn database(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database query failed");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the database is unavailable; retry later",
+        )
+    }
+
+    /// The alert-rules validation body (`code`, `kind`, `message`, `field`, `details`) in our envelope.
+    pub fn validation(errors: &alert_rules::ValidationErrors) -> Self {
+        let body = errors.to_api_body();
+        let mut error = Self::new(
+            StatusCode::BAD_REQUEST,
+            "validation_error",
+            errors.first().message.clone(),
+        );
+        if let Some(Value::Object(members)) = body.get("error") {
+            for (name, value) in members {
+                if name != "code" && name != "message" {
+                    error.extra.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        error
     }
 }
 
@@ -85,9 +143,13 @@ fn error_response(
     request_id: &str,
     mut headers: axum::http::HeaderMap,
 ) -> Response {
-    let body =
-        json!({"error": {"code": error.code, "message": error.message, "request_id": request_id}});
+    let mut members = error.extra.clone();
+    members.insert("code".into(), Value::from(error.code));
+    members.insert("message".into(), Value::from(error.message.as_str()));
+    members.insert("request_id".into(), Value::from(request_id));
+    let body = json!({ "error": members });
     headers.remove(header::CONTENT_LENGTH);
+    headers.remove(header::CONTENT_ENCODING);
     headers.insert(
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("application/json"),
@@ -112,10 +174,12 @@ fn default_code(status: StatusCode) -> &'static str {
         StatusCode::FORBIDDEN => "forbidden",
         StatusCode::NOT_FOUND => "not_found",
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
         StatusCode::UNPROCESSABLE_ENTITY => "invalid_body",
         StatusCode::TOO_MANY_REQUESTS => "rate_limited",
+        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
         s if s.is_client_error() => "bad_request",
         _ => "internal_error",
     }
