@@ -99,10 +99,10 @@ mod tests {
             high: 0.099_476_6,
             low: 0.098_286_05,
             close: 0.099_476_6,
-            volume: 1820.544_474_18,
+            volume: 1_820.544_474_18,
             indicators: Values {
                 rsi_14: Some(28.5),
-                obv: Some(1820.544_474_18),
+                obv: Some(1_820.544_474_18),
                 ..Values::default()
             },
             change_pct_24h: None,
