@@ -74,6 +74,8 @@ async fn service_starts_without_its_dependency_and_reports_not_ready() {
 async fn sigterm_turns_readiness_off_and_exits_zero_within_the_drain_limit() {
     let database = TestDatabase::create().await;
     let namespace = test_support::unique_name("t");
+    let _streams =
+        crate::helpers::StreamGuard::new(&test_support::local_common_config().nats_url, &namespace);
     let env = [
         ("NATS_NAMESPACE", namespace),
         ("DATABASE_URL", database.url().to_string()),
