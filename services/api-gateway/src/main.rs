@@ -6,8 +6,10 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(error) =
-        observability::init_logging(SERVICE.name, SERVICE.version, cli.config.common.log_format)
+    // Key-management commands keep stdout for their result (the new key, alone); they report on stderr.
+    if cli.command.is_none()
+        && let Err(error) =
+            observability::init_logging(SERVICE.name, SERVICE.version, cli.config.common.log_format)
     {
         eprintln!("cannot initialise logging: {error}");
     }

@@ -75,7 +75,7 @@ async fn rules_are_created_read_updated_patched_and_deleted() {
             .fetch_one(&app.pool().await)
             .await
             .unwrap();
-    assert_eq!(stored.0, false);
+    assert!(!stored.0);
     assert_eq!(
         stored.1["cooldown_seconds"], 60,
         "the engine reads the rule JSON from spec"

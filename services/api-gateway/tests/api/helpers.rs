@@ -99,11 +99,30 @@ impl TestApp {
 
     /// A new API key (as `create-api-key` makes it).
     pub async fn api_key(&self, name: &str) -> String {
-        KeyStore::new(self.pool().await)
-            .create(name)
+        self.api_key_with_id(name).await.1
+    }
+
+    pub async fn api_key_with_id(&self, name: &str) -> (uuid::Uuid, String) {
+        KeyStore::new(self.pool().await).create(name).await.unwrap()
+    }
+
+    /// One sample of a metric from `/metrics` (0 when absent).
+    pub async fn metric(&self, series: &str) -> f64 {
+        let text = self
+            .client
+            .get(format!("{}/metrics", self.metrics_base))
+            .send()
             .await
             .unwrap()
-            .1
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix(series)
+                    .and_then(|rest| rest.trim().parse().ok())
+            })
+            .unwrap_or(0.0)
     }
 
     pub fn url(&self, path: &str) -> String {
