@@ -20,8 +20,10 @@ use crate::store::{RuleRow, RuleStore};
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ListParams {
     /// 1 to 1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
     /// Rules to skip, default 0.
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 

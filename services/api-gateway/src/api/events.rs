@@ -17,10 +17,13 @@ use crate::store::{EventFilter, EventRow, EventStore, RuleStore};
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct EventParams {
     /// Only this rule's events (UUID).
+    #[param(format = Uuid)]
     rule_id: Option<String>,
     /// Only events triggered at or after this time, ms since the Unix epoch.
+    #[param(minimum = 0, maximum = 253_402_300_799_999_i64)]
     since: Option<i64>,
     /// 1 to 1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
 }
 

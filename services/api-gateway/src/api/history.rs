@@ -15,15 +15,24 @@ const MAX_LIMIT: i64 = 10_000;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct HistoryParams {
-    /// Kline interval, e.g. `5m`.
+    /// Kline interval, e.g. `5m` (required).
+    #[param(
+        required = true,
+        pattern = "^(1s|1m|3m|5m|15m|30m|1h|2h|4h|6h|8h|12h|1d|3d|1w|1M)$",
+        example = "1m"
+    )]
     interval: Option<String>,
     /// First bar open time, ms since the Unix epoch (inclusive).
+    #[param(minimum = 0, maximum = 253_402_300_799_999_i64)]
     start: Option<i64>,
     /// Last bar open time, ms since the Unix epoch (inclusive). Without `start`, the newest bars up to it.
+    #[param(minimum = 0, maximum = 253_402_300_799_999_i64)]
     end: Option<i64>,
     /// 1 to 10000, default 1000.
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<i64>,
     /// Exchange id, default `binance`.
+    #[param(example = "binance")]
     exchange: Option<String>,
 }
 
@@ -97,7 +106,7 @@ fn require_known(state: &AppState, q: &HistoryQuery, empty: bool) -> Result<(), 
 
 /// Stored closed candles, oldest first.
 #[utoipa::path(get, path = "/api/v1/symbols/{symbol}/candles", tag = "history",
-    params(("symbol" = String, Path, description = "Symbol, e.g. BTCUSDT"), HistoryParams),
+    params(("symbol" = String, Path, description = "Symbol: 1 to 20 of A-Z and 0-9", example = "BTCUSDT"), HistoryParams),
     responses((status = 200, body = CandlesResponse), super::openapi::CommonErrors))]
 pub async fn candles(
     _: MarketAccess,
@@ -137,7 +146,7 @@ pub async fn candles(
 
 /// Stored indicator values per closed candle, oldest first; `null` where no value yet.
 #[utoipa::path(get, path = "/api/v1/symbols/{symbol}/indicators", tag = "history",
-    params(("symbol" = String, Path, description = "Symbol, e.g. BTCUSDT"), HistoryParams),
+    params(("symbol" = String, Path, description = "Symbol: 1 to 20 of A-Z and 0-9", example = "BTCUSDT"), HistoryParams),
     responses((status = 200, body = IndicatorsResponse), super::openapi::CommonErrors))]
 pub async fn indicators(
     _: MarketAccess,

@@ -54,16 +54,25 @@ pub async fn symbols(_: MarketAccess, State(state): State<AppState>) -> Json<Sym
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ScreenerParams {
-    /// Kline interval: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M.
+    /// Kline interval: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M (required).
+    #[param(
+        required = true,
+        pattern = "^(1s|1m|3m|5m|15m|30m|1h|2h|4h|6h|8h|12h|1d|3d|1w|1M)$",
+        example = "1h"
+    )]
     interval: Option<String>,
     /// Comma-separated clauses `<field><op><number>`, op one of `< <= > >= = !=`, all must hold, e.g.
     /// `rsi_14<30,volume_ratio_20>2`.
+    #[param(example = "rsi_14<30,volume_ratio_20>2")]
     filter: Option<String>,
     /// A field to sort by, `-` prefix for descending, e.g. `-change_pct_24h`; missing values sort last.
+    #[param(example = "-change_pct_24h")]
     sort: Option<String>,
     /// 1 to 1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
     /// Entries to skip, default 0.
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 

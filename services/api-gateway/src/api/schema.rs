@@ -137,7 +137,21 @@ impl PartialSchema for RuleInput {
             .required("symbols")
             .required("interval")
             .required("condition")
-            .required("webhook_url");
+            .required("webhook_url")
+            .examples([serde_json::json!({
+                "name": "BTC oversold",
+                "symbols": ["BTCUSDT"],
+                "interval": "1h",
+                "condition": {"all": [
+                    {"left": "rsi_14", "op": "crosses_below", "right": 30},
+                    {"left": "volume_ratio_20", "op": "gt", "right": 2}
+                ]},
+                "frequency": "once_per_bar_close",
+                "cooldown_seconds": 3600,
+                "webhook_url": "https://example.com/hooks/screener",
+                "message": "{{symbol}} RSI {{rsi_14}}",
+                "enabled": true
+            })]);
         RefOr::T(object.into())
     }
 }

@@ -63,3 +63,28 @@ async fn screener_items_match_the_documented_snapshot_schema() {
     let _: &Value = &doc["paths"]["/api/v1/screener"]["get"]["parameters"];
     app.stop().await;
 }
+
+/// The documented rule example is accepted, and the documented interval pattern admits exactly the intervals.
+#[tokio::test]
+async fn documented_examples_and_patterns_match_the_code() {
+    let app = ready_app().await;
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    let example = &doc["components"]["schemas"]["RuleInput"]["examples"][0];
+    let key = app.api_key("docs").await;
+    let (status, created) = app
+        .send(reqwest::Method::POST, "/api/v1/alerts", &key, Some(example))
+        .await;
+    assert_eq!(status, 201, "{created}");
+
+    let parameters = doc["paths"]["/api/v1/screener"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let interval = parameters.iter().find(|p| p["name"] == "interval").unwrap();
+    let pattern = interval["schema"]["pattern"].as_str().unwrap();
+    let names: Vec<&str> = market_model::Interval::ALL
+        .iter()
+        .map(|i| i.as_str())
+        .collect();
+    assert_eq!(pattern, format!("^({})$", names.join("|")));
+    app.stop().await;
+}
