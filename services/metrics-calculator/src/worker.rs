@@ -53,13 +53,36 @@ impl Worker {
             .get_stream(shared.subjects.candles_stream())
             .await?;
         let name = consumer_name(partition, settings.partitions);
+        let deliver_policy = match stream.consumer_info(&name).await {
+            Ok(info) => {
+                // Resume from the ack floor with a fresh consumer, so candles a previous owner received but did
+                // not acknowledge come again in stream order, before anything newer (JetStream would otherwise
+                // redeliver them after ack_wait, behind newer candles of the same series).
+                let floor = info.ack_floor.stream_sequence;
+                let start_sequence = match info.config.deliver_policy {
+                    DeliverPolicy::ByStartSequence { start_sequence } => {
+                        start_sequence.max(floor + 1)
+                    }
+                    _ => floor + 1,
+                };
+                stream
+                    .delete_consumer(&name)
+                    .await
+                    .map_err(|source| WorkerError::Consumer {
+                        name: name.clone(),
+                        source,
+                    })?;
+                DeliverPolicy::ByStartSequence { start_sequence }
+            }
+            Err(_) => DeliverPolicy::All,
+        };
         let config = pull::Config {
             durable_name: Some(name.clone()),
             description: Some(format!(
                 "metrics-calculator partition {partition} of {}",
                 settings.partitions
             )),
-            deliver_policy: DeliverPolicy::All,
+            deliver_policy,
             ack_policy: AckPolicy::Explicit,
             ack_wait: settings.ack_wait,
             max_deliver: settings.max_deliver,
@@ -68,7 +91,7 @@ impl Worker {
             ..Default::default()
         };
         let consumer = stream
-            .get_or_create_consumer(&name, config)
+            .create_consumer(config)
             .await
             .map_err(|source| WorkerError::Consumer { name, source })?;
         Ok(Self {

@@ -3,7 +3,11 @@
 
 mod data;
 mod helpers;
+mod live;
 mod operations;
+mod outage;
+mod poison;
 mod proxy;
 mod reference;
+mod replicas;
 mod restart;
