@@ -11,3 +11,4 @@ mod proxy;
 mod reference;
 mod replicas;
 mod restart;
+mod storage;
