@@ -40,7 +40,7 @@ trap cleanup EXIT
 
 psql -q "$PG_ADMIN" -c "CREATE DATABASE \"$DB\"" >/dev/null
 export DATABASE_URL="$DB_URL" API_PORT METRICS_PORT NATS_NAMESPACE="st_$SUFFIX" LOG_FORMAT=json \
-  RATE_LIMIT_PER_SECOND=100000 RATE_LIMIT_BURST=100000 RUST_LOG=warn
+  RATE_LIMIT_PER_SECOND=100000 RATE_LIMIT_BURST=100000 RUST_LOG=warn WEBHOOK_TIMEOUT_MS=1000
 KEY="$("$BIN" create-api-key schemathesis)"
 "$BIN" >"$LOG" 2>&1 &
 PID=$!
@@ -63,9 +63,10 @@ SELECT 'binance', 'BTCUSDT', '1m', t, 50 FROM generate_series(now() - interval '
 SQL
 
 # A rule of the key, so the /alerts/{id} operations reach their logic instead of answering 404 throughout.
+# Its webhook is a loopback address, which the SSRF guard refuses at once (no traffic leaves the machine).
 RULE_ID="$(curl -fsS -X POST "http://127.0.0.1:$API_PORT/api/v1/alerts" -H "Authorization: Bearer $KEY" \
   -H 'Content-Type: application/json' \
-  -d '{"name":"fuzz","symbols":["BTCUSDT"],"interval":"1m","condition":{"left":"rsi_14","op":"lt","right":30},"webhook_url":"https://example.com/hook"}' \
+  -d '{"name":"fuzz","symbols":["BTCUSDT"],"interval":"1m","condition":{"left":"rsi_14","op":"lt","right":30},"webhook_url":"http://127.0.0.1:9/hook"}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
 CONFIG="$ROOT/.state/schemathesis-$SUFFIX.toml"
 printf '[parameters]\n"path.id" = "%s"\n' "$RULE_ID" >"$CONFIG"

@@ -43,6 +43,13 @@ pub struct Config {
     /// Largest number of database connections per pool.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
+    /// Largest time a test delivery (`POST /alerts/{id}/test`) may take.
+    #[arg(long, env = "WEBHOOK_TIMEOUT_MS", default_value_t = 5000)]
+    pub webhook_timeout_ms: u64,
+    /// `true` lets test deliveries reach private and loopback addresses (local development only; the same
+    /// SSRF guard as the alert engine's).
+    #[arg(long, env = "WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhook_allow_private: bool,
     #[command(flatten)]
     pub http: HttpConfig,
     #[command(flatten)]
@@ -120,6 +127,8 @@ impl Config {
             metrics_port: 0,
             api_port: 0,
             db_max_connections: 10,
+            webhook_timeout_ms: 5000,
+            webhook_allow_private: true,
             http: HttpConfig {
                 require_auth_for_market_data: false,
                 rate_limit_per_second: 1000.0,

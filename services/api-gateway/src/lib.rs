@@ -36,6 +36,8 @@ pub enum StartError {
     Connect(#[from] platform::connect::ConnectError),
     #[error("invalid NATS namespace: {0}")]
     Namespace(#[from] market_model::SubjectError),
+    #[error("cannot build the webhook client: {0}")]
+    Webhooks(#[from] reqwest::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -89,6 +91,10 @@ impl App {
                 config.http.rate_limit_per_second,
                 config.http.rate_limit_burst,
             )),
+            webhooks: alert_engine::WebhookSender::new(
+                std::time::Duration::from_millis(config.webhook_timeout_ms.max(1)),
+                config.webhook_allow_private,
+            )?,
             app_db: app_db.clone(),
             timeseries_db: timeseries_db.clone(),
             http: Arc::new(config.http.clone()),

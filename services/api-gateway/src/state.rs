@@ -17,6 +17,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     pub keys: Arc<KeyVerifier>,
     pub limiter: Arc<RateLimiter>,
+    /// Test deliveries, through the alert engine's signing and SSRF guard.
+    pub webhooks: alert_engine::WebhookSender,
     /// API keys, alert rules and events.
     pub app_db: PgPool,
     /// Candles and indicator values.

@@ -1,10 +1,10 @@
-//! `GET /alerts/events` (the caller's alert events with delivery status) and `POST /alerts/{id}/test`.
+//! `GET /alerts/events` (the caller's alert events with delivery status) and `POST /alerts/{id}/test` (a
+//! signed test delivery sent at once by the alert engine's webhook code).
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -118,55 +118,63 @@ pub async fn list(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TestAccepted {
-    /// The test event; follow its delivery in `GET /alerts/events`.
-    pub event_id: Uuid,
-    pub status: String,
+pub struct TestResult {
+    /// The receiver answered 2xx.
+    pub delivered: bool,
+    /// The receiver's HTTP status, if it answered.
+    pub status_code: Option<u16>,
+    /// Why it was not delivered (refused address, timeout, connection error, non-2xx).
+    pub error: Option<String>,
+    /// Whether a real delivery would be retried after this outcome.
+    pub retryable: bool,
+    pub elapsed_ms: u64,
+    /// The signed body that was sent (`"test": true`).
+    #[schema(value_type = Object)]
+    pub payload: Value,
 }
 
-/// Queues a test delivery of the rule's webhook: a pending event with `"test": true` in its payload, signed
-/// and sent by the alert engine like a real one.
+/// Sends one signed test event (`"test": true`) to the rule's webhook now, through the same signature and
+/// SSRF guard as real deliveries, and reports the receiver's answer. Nothing is stored or retried.
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/test", tag = "alerts", security(("api_key" = [])),
     params(("id" = String, Path, description = "Rule id (UUID)")),
-    responses((status = 202, body = TestAccepted), super::openapi::CommonErrors))]
+    responses((status = 200, body = TestResult), super::openapi::CommonErrors))]
 pub async fn test(
     Authenticated(owner): Authenticated,
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<(StatusCode, Json<TestAccepted>), ApiError> {
+) -> Result<Json<TestResult>, ApiError> {
     let id = rule_id(&id)?;
     let rule = RuleStore::new(state.app_db.clone())
         .get(owner, id)
         .await
         .map_err(ApiError::database)?
         .ok_or_else(|| ApiError::not_found(format!("no alert rule {id}")))?;
+    let text = |name: &str| rule.spec[name].as_str().unwrap_or_default().to_string();
     let symbol = rule.spec["symbols"]
         .as_array()
         .and_then(|s| s.first())
         .and_then(Value::as_str)
         .filter(|s| *s != "*")
-        .unwrap_or("TEST")
+        .unwrap_or("BTCUSDT")
         .to_string();
-    let interval = rule.spec["interval"].as_str().unwrap_or("1m").to_string();
-    let now = chrono::Utc::now().timestamp_millis();
-    let payload = json!({
-        "test": true,
-        "rule_id": id,
-        "rule_name": rule.spec["name"],
-        "symbol": symbol,
-        "interval": interval,
-        "message": format!("Test delivery of alert rule {}", rule.spec["name"].as_str().unwrap_or("")),
-        "triggered_at": now,
-    });
-    let event_id = EventStore::new(state.app_db.clone())
-        .insert_test(owner, id, &symbol, &interval, &payload)
-        .await
-        .map_err(ApiError::database)?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(TestAccepted {
-            event_id,
-            status: "pending".into(),
-        }),
-    ))
+    let (name, url, interval) = (text("name"), text("webhook_url"), text("interval"));
+    let target = alert_engine::TestTarget {
+        rule_id: id,
+        rule_name: &name,
+        webhook_url: &url,
+        secret: &rule.secret,
+        condition: rule.spec["condition"].clone(),
+        symbol: &symbol,
+        interval: &interval,
+        now_ms: chrono::Utc::now().timestamp_millis(),
+    };
+    let outcome = alert_engine::deliver_test(&state.webhooks, target).await;
+    Ok(Json(TestResult {
+        delivered: outcome.attempt.delivered,
+        status_code: outcome.attempt.status,
+        error: outcome.attempt.error,
+        retryable: outcome.attempt.retryable,
+        elapsed_ms: u64::try_from(outcome.attempt.elapsed.as_millis()).unwrap_or(u64::MAX),
+        payload: serde_json::to_value(&outcome.payload).unwrap_or_default(),
+    }))
 }

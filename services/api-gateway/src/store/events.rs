@@ -1,4 +1,4 @@
-//! `alert_events`: the caller's events with their delivery status, newest first; and test deliveries.
+//! `alert_events`: the caller's events with their delivery status, newest first.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -65,34 +65,5 @@ impl EventStore {
                 .fetch_all(&self.pool)
                 .await,
         )
-    }
-
-    /// A pending event marked `"test": true`, which the alert engine's delivery worker signs and sends like
-    /// any other; its status shows in `GET /alerts/events`.
-    pub async fn insert_test(
-        &self,
-        owner: Uuid,
-        rule_id: Uuid,
-        symbol: &str,
-        interval: &str,
-        payload: &Value,
-    ) -> Result<Uuid, sqlx::Error> {
-        let id = Uuid::now_v7();
-        counted(
-            "app",
-            sqlx::query(
-                "INSERT INTO alert_events (id, rule_id, api_key_id, exchange, symbol, interval, bar_open_time, payload)
-                 VALUES ($1, $2, $3, 'binance', $4, $5, now(), $6)",
-            )
-            .bind(id)
-            .bind(rule_id)
-            .bind(owner)
-            .bind(symbol)
-            .bind(interval)
-            .bind(payload)
-            .execute(&self.pool)
-            .await,
-        )?;
-        Ok(id)
     }
 }

@@ -96,15 +96,48 @@ async fn events_are_listed_newest_first_with_filters_and_only_for_their_owner() 
     app.stop().await;
 }
 
+/// A local webhook receiver recording (signature header, body) of each call, answering `status`.
+async fn receiver(status: u16) -> (String, tokio::sync::mpsc::Receiver<(String, Vec<u8>)>) {
+    let (sender, calls) = tokio::sync::mpsc::channel(8);
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(
+            move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                let sender = sender.clone();
+                async move {
+                    let signature = headers
+                        .get(alert_engine::webhook::SIGNATURE_HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_string();
+                    sender.send((signature, body.to_vec())).await.unwrap();
+                    axum::http::StatusCode::from_u16(status).unwrap()
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, calls)
+}
+
 #[tokio::test]
-async fn a_test_delivery_is_queued_as_a_pending_test_event() {
+async fn a_test_delivery_is_signed_with_the_rules_secret_and_reported() {
     let app = ready_app().await;
     let key = app.api_key("tester").await;
+    let (url, mut calls) = receiver(204).await;
+    let mut body = rule("t");
+    body["webhook_url"] = json!(url);
     let (_, created) = app
-        .send(Method::POST, "/api/v1/alerts", &key, Some(&rule("t")))
+        .send(Method::POST, "/api/v1/alerts", &key, Some(&body))
         .await;
-    let id = created["id"].as_str().unwrap();
-    let (status, accepted) = app
+    let (id, secret) = (
+        created["id"].as_str().unwrap(),
+        created["secret"].as_str().unwrap(),
+    );
+
+    let (status, result) = app
         .send(
             Method::POST,
             &format!("/api/v1/alerts/{id}/test"),
@@ -112,16 +145,51 @@ async fn a_test_delivery_is_queued_as_a_pending_test_event() {
             None,
         )
         .await;
-    assert_eq!(status, 202, "{accepted}");
-    let event_id = accepted["event_id"].as_str().unwrap();
+    assert_eq!(status, 200, "{result}");
+    assert_eq!(
+        (
+            result["delivered"].as_bool(),
+            result["status_code"].as_u64()
+        ),
+        (Some(true), Some(204))
+    );
+    assert_eq!(result["payload"]["test"], true);
+    let (signature, delivered) = calls.recv().await.unwrap();
+    assert!(
+        alert_engine::webhook::verify(secret.as_bytes(), &delivered, &signature),
+        "receivers can verify"
+    );
+    let delivered: Value = serde_json::from_slice(&delivered).unwrap();
+    assert_eq!(
+        (delivered["rule_id"].as_str(), delivered["symbol"].as_str()),
+        (Some(id), Some("BTCUSDT"))
+    );
 
-    let (_, events) = app
-        .get(&format!("/api/v1/alerts/events?rule_id={id}"), Some(&key))
+    let (failing_url, _calls) = receiver(500).await;
+    let (_, patched) = app
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/alerts/{id}"),
+            &key,
+            Some(&json!({"webhook_url": failing_url})),
+        )
         .await;
-    let event: &Value = &events["items"][0];
-    assert_eq!(event["id"], event_id);
-    assert_eq!(event["status"], "pending");
-    assert_eq!(event["payload"]["test"], true);
-    assert_eq!(event["symbol"], "BTCUSDT");
+    assert_eq!(patched["webhook_url"], failing_url.as_str());
+    let (_, result) = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/alerts/{id}/test"),
+            &key,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            result["delivered"].as_bool(),
+            result["status_code"].as_u64()
+        ),
+        (Some(false), Some(500))
+    );
+    assert!(result["error"].is_string());
     app.stop().await;
 }
