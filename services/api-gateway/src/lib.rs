@@ -144,7 +144,7 @@ impl App {
     }
 }
 
-/// The snapshot feed, the start-up fill (readiness waits for it) and the screener batch clock.
+/// The snapshot feed, the start-up fill (readiness waits for it) and the screener batches.
 fn spawn_screener(
     runtime: &mut ServiceRuntime,
     state: &AppState,
@@ -172,20 +172,10 @@ fn spawn_screener(
         shutdown: state.shutdown.clone(),
     };
     runtime.spawn("startup", startup.run());
-    let (hub, shutdown, period) = (
-        Arc::clone(&state.hub),
-        state.shutdown.clone(),
-        state.ws.screener_batch(),
-    );
+    let (hub, period) = (Arc::clone(&state.hub), state.ws.screener_batch());
     runtime.spawn("screener-batches", async move {
-        let mut tick = tokio::time::interval(period);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                () = shutdown.cancelled() => return Ok(()),
-                _ = tick.tick() => hub.flush_screener(),
-            }
-        }
+        hub.run_screener_batches(period).await;
+        Ok(())
     });
 }
 

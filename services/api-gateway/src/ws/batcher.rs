@@ -1,5 +1,6 @@
 //! `screener:<interval>` batching: the latest snapshot per symbol since the last batch, so a busy interval
-//! costs one message per batch period however many updates arrived.
+//! costs one message per batch period however many updates arrived. The first change after a quiet period
+//! goes out at once (leading edge); later ones wait for the period to pass.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,6 +13,8 @@ type Batch = BTreeMap<(String, String), Arc<MetricSnapshot>>;
 #[derive(Debug, Default)]
 pub struct ScreenerBatcher {
     pending: Mutex<HashMap<Interval, Batch>>,
+    /// Wakes the flush loop when something is pending (a permit is kept if it is not waiting).
+    ready: tokio::sync::Notify,
 }
 
 impl ScreenerBatcher {
@@ -24,6 +27,13 @@ impl ScreenerBatcher {
             ),
             Arc::clone(snapshot),
         );
+        drop(pending);
+        self.ready.notify_one();
+    }
+
+    /// Resolves once a change is pending.
+    pub async fn changed(&self) {
+        self.ready.notified().await;
     }
 
     /// Takes every pending batch, leaving none.

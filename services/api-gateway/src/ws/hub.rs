@@ -107,8 +107,24 @@ impl Hub {
         }
     }
 
-    /// Sends the pending `screener:<interval>` batches; called every `WS_SCREENER_BATCH_MS`.
-    pub fn flush_screener(&self) {
+    /// Sends the pending `screener:<interval>` batches, at most once per `period`, until shutdown.
+    pub async fn run_screener_batches(&self, period: std::time::Duration) {
+        let mut last = tokio::time::Instant::now() - period;
+        loop {
+            tokio::select! {
+                () = self.shutdown.cancelled() => return,
+                () = self.batcher.changed() => {}
+            }
+            tokio::select! {
+                () = self.shutdown.cancelled() => return,
+                () = tokio::time::sleep_until(last + period) => {}
+            }
+            last = tokio::time::Instant::now();
+            self.flush_screener();
+        }
+    }
+
+    fn flush_screener(&self) {
         for (interval, changes) in self.batcher.drain() {
             let channel = format!("screener:{interval}");
             let data = serde_json::json!({"interval": interval.as_str(), "changes": changes});

@@ -208,3 +208,28 @@ async fn shutdown_closes_websockets_with_1001() {
     assert_eq!(close.unwrap().code, CloseCode::Away);
     app.handle.await.unwrap();
 }
+
+#[tokio::test]
+async fn screener_batches_are_at_least_the_batch_period_apart() {
+    let app = ready_app().await;
+    let nats = app.nats().await;
+    let mut client = connect(app.api_addr, "").await;
+    subscribe(&mut client, &["screener:5m"]).await;
+    let open = recent_hour(0);
+    let mut received = Vec::new();
+    for round in 0..3 {
+        let mut s = snapshot("AAAUSDT", Interval::Min5, open, 1.0 + f64::from(round));
+        s.computed_at = open + i64::from(round) + 1;
+        publish(&nats, &app.subjects, &s).await;
+        let push = next(&mut client).await;
+        assert_eq!(push["data"]["changes"][0]["close"], 1.0 + f64::from(round));
+        received.push(std::time::Instant::now());
+    }
+    for pair in received.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= Duration::from_millis(450),
+            "batches closer than the 500 ms period"
+        );
+    }
+    app.stop().await;
+}
