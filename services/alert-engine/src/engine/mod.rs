@@ -64,12 +64,22 @@ impl Engine {
         self.lock().rules.ids().collect()
     }
 
-    /// Adds or replaces a rule. A changed rule (new revision or update time) starts with fresh states; an
-    /// unchanged one (a resync) keeps them.
+    /// Whether the engine already holds this version of the rule (a resync can then skip compiling it).
+    pub fn is_current(&self, id: Uuid, revision: i64, updated_at_ms: i64) -> bool {
+        self.lock()
+            .rules
+            .get(&id)
+            .is_some_and(|rule| rule.revision == revision && rule.active_since_ms == updated_at_ms)
+    }
+
+    /// Adds or replaces a rule. A changed rule (new revision, update time or spec) starts with fresh states;
+    /// an unchanged one (a resync, a repeated notification) keeps them.
     pub fn upsert(&self, rule: Arc<LoadedRule>, gates: Vec<(String, GateState)>) {
         let mut inner = self.lock();
         let unchanged = inner.rules.get(&rule.id).is_some_and(|old| {
-            old.revision == rule.revision && old.active_since_ms == rule.active_since_ms
+            old.revision == rule.revision
+                && old.active_since_ms == rule.active_since_ms
+                && old.spec == rule.spec
         });
         if unchanged {
             return;

@@ -27,6 +27,8 @@ pub struct LoadedRule {
     pub frequency: Frequency,
     /// The condition as stored, echoed in every event.
     pub condition: serde_json::Value,
+    /// The whole stored spec, to tell a real change from a repeated notification.
+    pub spec: serde_json::Value,
     pub compiled: CompiledRule,
 }
 
@@ -57,6 +59,7 @@ impl LoadedRule {
             active_since_ms: row.updated_at.timestamp_millis(),
             frequency: spec.frequency,
             condition,
+            spec: row.spec,
             compiled,
         })
     }

@@ -18,7 +18,8 @@ use crate::engine::Engine;
 
 pub const CHANNEL: &str = "alert_rules_changed";
 
-/// Loads every enabled rule and drops the ones that are gone or disabled. Returns the number loaded.
+/// Loads every enabled rule and drops the ones that are gone or disabled; rules the engine already holds in
+/// the same version are not recompiled. Returns the number of rules now loaded.
 pub async fn resync(pool: &PgPool, engine: &Engine) -> Result<usize, sqlx::Error> {
     let rows = store::load_enabled(pool).await?;
     let present: HashSet<Uuid> = rows.iter().map(|r| r.id).collect();
@@ -27,13 +28,23 @@ pub async fn resync(pool: &PgPool, engine: &Engine) -> Result<usize, sqlx::Error
             engine.remove(id);
         }
     }
-    let loaded = apply(pool, engine, rows).await?;
-    Ok(loaded)
+    apply(pool, engine, rows, true).await?;
+    Ok(engine.rules_loaded())
 }
 
-async fn apply(pool: &PgPool, engine: &Engine, rows: Vec<RuleRow>) -> Result<usize, sqlx::Error> {
+/// Compiles and installs `rows`; with `skip_current`, rows whose revision and update time the engine already
+/// holds are skipped without compiling.
+async fn apply(
+    pool: &PgPool,
+    engine: &Engine,
+    rows: Vec<RuleRow>,
+    skip_current: bool,
+) -> Result<usize, sqlx::Error> {
     let mut rules = Vec::with_capacity(rows.len());
-    for row in rows {
+    let changed = rows.into_iter().filter(|row| {
+        !skip_current || !engine.is_current(row.id, row.revision, row.updated_at.timestamp_millis())
+    });
+    for row in changed {
         match LoadedRule::from_row(row) {
             Ok(rule) => rules.push(rule),
             Err(error) => {
@@ -59,7 +70,7 @@ async fn apply(pool: &PgPool, engine: &Engine, rows: Vec<RuleRow>) -> Result<usi
 pub async fn reload_one(pool: &PgPool, engine: &Engine, id: Uuid) -> Result<(), sqlx::Error> {
     match store::load_one(pool, id).await? {
         Some(row) => {
-            apply(pool, engine, vec![row]).await?;
+            apply(pool, engine, vec![row], false).await?;
         }
         None => engine.remove(id),
     }
