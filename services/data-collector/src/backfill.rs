@@ -125,6 +125,9 @@ impl Backfiller {
         let connector = self.rest.connector();
         let page_limit = connector.limits().max_klines_per_request.max(1);
         let mut start = job.from;
+        if start.is_none() && self.initial_bars == 0 {
+            return Ok(()); // no history wanted for new streams
+        }
         loop {
             let limit = match start {
                 None => self.initial_bars.saturating_add(1).clamp(1, page_limit),

@@ -82,14 +82,14 @@ impl StreamBook {
         }
     }
 
-    /// Records a kline update; for a closed bar, decides whether to publish it.
-    pub fn on_kline(&self, candle: &Candle) -> Verdict {
+    /// Records a kline update seen at `now`; for a closed bar, decides whether to publish it.
+    pub fn on_kline(&self, candle: &Candle, now: Instant) -> Verdict {
         let mut streams = self.lock();
         let Some(state) = streams.get_mut(&StreamKey::of(candle)) else {
             // Not (or no longer) in the universe: an unsubscribe still in flight.
             return Verdict::Duplicate;
         };
-        state.last_update = Instant::now();
+        state.last_update = state.last_update.max(now);
         if !candle.closed {
             return Verdict::Accept;
         }
@@ -187,6 +187,12 @@ impl StreamBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl StreamBook {
+        fn on_kline_now(&self, candle: &Candle) -> Verdict {
+            self.on_kline(candle, Instant::now())
+        }
+    }
     use market_model::ExchangeId;
 
     fn bar(open_time: i64, closed: bool) -> Candle {
@@ -214,11 +220,11 @@ mod tests {
     fn duplicates_and_gaps_are_told_apart() {
         let book = StreamBook::default();
         book.track(StreamKey::of(&bar(0, true)), Some(60_000));
-        assert_eq!(book.on_kline(&bar(60_000, true)), Verdict::Duplicate);
-        assert_eq!(book.on_kline(&bar(120_000, true)), Verdict::Accept);
-        assert_eq!(book.on_kline(&bar(300_000, false)), Verdict::Accept);
+        assert_eq!(book.on_kline_now(&bar(60_000, true)), Verdict::Duplicate);
+        assert_eq!(book.on_kline_now(&bar(120_000, true)), Verdict::Accept);
+        assert_eq!(book.on_kline_now(&bar(300_000, false)), Verdict::Accept);
         assert_eq!(
-            book.on_kline(&bar(300_000, true)),
+            book.on_kline_now(&bar(300_000, true)),
             Verdict::AcceptAfterGap {
                 from: 180_000,
                 to: 299_999

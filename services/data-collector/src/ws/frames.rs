@@ -11,6 +11,7 @@ use metrics::{Counter, Histogram};
 use observability::TraceContext;
 use observability::catalog::common::{NATS_MESSAGES_PUBLISHED, NATS_PUBLISH_ERRORS};
 use observability::catalog::data_collector::{CANDLES_RECEIVED, PARSE_DURATION, WEBSOCKET_ERRORS};
+use tokio::time::Instant;
 
 use crate::book::{StreamKey, Verdict};
 use crate::publisher::{Closed, Source};
@@ -67,8 +68,12 @@ pub struct FrameHandler {
     live_published: Counter,
     live_errors: Counter,
     parse_time: Histogram,
+    frames: u32,
     buf: Vec<u8>,
 }
+
+/// One frame in this many is timed for `data_collector_parse_duration_seconds`.
+const PARSE_SAMPLE: u32 = 16;
 
 impl Default for FrameHandler {
     fn default() -> Self {
@@ -78,18 +83,26 @@ impl Default for FrameHandler {
             live_published: NATS_MESSAGES_PUBLISHED.counter_with(&[("kind", "live_candles")]),
             live_errors: NATS_PUBLISH_ERRORS.counter_with(&[("kind", "live_candles")]),
             parse_time: PARSE_DURATION.histogram(),
+            frames: 0,
             buf: Vec::with_capacity(512),
         }
     }
 }
 
 impl FrameHandler {
-    pub async fn text(&mut self, ctx: &WsContext, frame: &str) -> After {
-        let started = std::time::Instant::now();
-        let parsed = ctx.connector.parse_frame(frame);
-        self.parse_time.record(started.elapsed().as_secs_f64());
+    pub async fn text(&mut self, ctx: &WsContext, frame: &str, now: Instant) -> After {
+        // Timing every frame would cost two clock reads per candle; one in PARSE_SAMPLE is plenty for a histogram.
+        self.frames = self.frames.wrapping_add(1);
+        let parsed = if self.frames.is_multiple_of(PARSE_SAMPLE) {
+            let started = std::time::Instant::now();
+            let parsed = ctx.connector.parse_frame(frame);
+            self.parse_time.record(started.elapsed().as_secs_f64());
+            parsed
+        } else {
+            ctx.connector.parse_frame(frame)
+        };
         match parsed {
-            Ok(WsEvent::Kline(candle)) => self.kline(ctx, candle).await,
+            Ok(WsEvent::Kline(candle)) => self.kline(ctx, candle, now).await,
             Ok(WsEvent::Control(reply)) => {
                 if let Err(error) = &reply.result {
                     bad_input(ctx, "control_error", error);
@@ -105,9 +118,9 @@ impl FrameHandler {
         }
     }
 
-    async fn kline(&mut self, ctx: &WsContext, candle: Candle) -> After {
+    async fn kline(&mut self, ctx: &WsContext, candle: Candle, now: Instant) -> After {
         ctx.clock.observe(candle.event_time);
-        let verdict = ctx.book.on_kline(&candle);
+        let verdict = ctx.book.on_kline(&candle, now.into_std());
         if !candle.closed {
             self.received_live.increment(1);
             if ctx.live.publish(&candle, &mut self.buf).await {
@@ -144,5 +157,25 @@ pub fn bad_input(ctx: &WsContext, reason: &'static str, error: &dyn std::fmt::Di
         .increment(1);
     if let Some(suppressed) = ctx.bad_frames.should_log(reason) {
         tracing::warn!(reason, %error, suppressed, "skipped a bad WebSocket frame");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use exchange_connectors::FrameError;
+    use observability::catalog::data_collector::WS_ERROR_REASONS;
+
+    #[test]
+    fn every_error_reason_the_collector_reports_is_catalogued() {
+        let reported =
+            FrameError::REASONS
+                .iter()
+                .chain(&["control_error", "connection", "protocol"]);
+        for reason in reported {
+            assert!(
+                WS_ERROR_REASONS.contains(reason),
+                "{reason} missing from the catalog"
+            );
+        }
     }
 }

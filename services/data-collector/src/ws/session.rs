@@ -6,7 +6,7 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
+use futures::{FutureExt, SinkExt, StreamExt};
 use observability::CancellationToken;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -23,6 +23,8 @@ const URL_STREAMS: usize = 200;
 const CONTROL_BATCH: usize = 200;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const WATCHDOG_TICK: Duration = Duration::from_millis(250);
+/// Frames handled per wake-up before other events get a turn.
+const FRAMES_PER_WAKE: usize = 128;
 /// A single stream is resubscribed after this many staleness periods of silence (quiet symbols).
 const QUIET_FACTOR: u32 = 6;
 /// How often silent streams are looked for, in watchdog ticks.
@@ -129,66 +131,66 @@ impl Session {
             }
         }
         let limits = ctx.connector.limits();
-        let mut pacer = SlidingWindow::new(
+        let pacer = SlidingWindow::new(
             (limits.max_incoming_messages_per_second as usize).saturating_sub(1),
             Duration::from_secs(1),
         );
         let mut control = Control::default();
         control.queue(&ctx, true, &self.streams[in_url..]);
         let mut handler = FrameHandler::default();
-        let mut last_data = Instant::now();
+        let mut state = Flow {
+            control,
+            pacer,
+            last_data: Instant::now(),
+            data_seen: false,
+            now: Instant::now(),
+        };
         let mut rotation_asked = false;
         let mut ready_sent = false;
         let mut ticks: u32 = 0;
         let mut watchdog = tokio::time::interval(WATCHDOG_TICK);
-        let reason = loop {
-            if !ready_sent && control.idle() {
+        let cancelled = self.shutdown.clone().cancelled_owned();
+        tokio::pin!(cancelled);
+        let reason = 'session: loop {
+            if !ready_sent && state.control.idle() {
                 ready_sent = true;
                 let _ = self.events.send(Event::Ready(self.id)).await;
             }
-            let next_send = control
+            let next_send = state
+                .control
                 .pending
                 .front()
-                .map(|_| pacer.next_slot(Instant::now()));
+                .map(|_| state.pacer.next_slot(Instant::now()));
             tokio::select! {
-                () = self.shutdown.cancelled() => break EndReason::Shutdown,
-                frame = ws.next() => match frame {
-                    Some(Ok(Message::Text(text))) => {
-                        match handler.text(&ctx, text.as_str()).await {
-                            After::Data => last_data = Instant::now(),
-                            After::Reply(id) => control.on_reply(id),
-                            After::Continue => {}
-                            After::ServerShutdown => {
-                                let _ = self.events.send(Event::ServerShutdown(self.id)).await;
-                            }
-                            After::Stop => break EndReason::Shutdown,
+                () = &mut cancelled => break EndReason::Shutdown,
+                frame = ws.next() => {
+                    // Drain what is already buffered before going back to select! (one wake-up per batch).
+                    let mut frame = frame;
+                    for _ in 0..FRAMES_PER_WAKE {
+                        if let Some(reason) = self.on_message(&ctx, frame, &mut handler, &mut state).await {
+                            break 'session reason;
+                        }
+                        match ws.next().now_or_never() {
+                            Some(next) => frame = next,
+                            None => break,
                         }
                     }
-                    // The library queues the pong and sends it with the next read: count it now.
-                    Some(Ok(Message::Ping(_))) => pacer.record(Instant::now()),
-                    Some(Ok(Message::Close(_))) | None => break EndReason::Closed,
-                    Some(Ok(Message::Binary(_))) => bad_input(&ctx, "protocol", &"unexpected binary frame"),
-                    Some(Ok(_)) => {}
-                    Some(Err(error)) => {
-                        bad_input(&ctx, "connection", &error);
-                        break EndReason::Error;
-                    }
-                },
+                }
                 command = self.commands.recv() => match command {
                     Some(Command::Subscribe(streams)) => {
-                        control.queue(&ctx, true, &streams);
+                        state.control.queue(&ctx, true, &streams);
                         ctx.book.touch(&ctx.keys_of(&streams));
                         self.streams.extend(streams);
                     }
                     Some(Command::Unsubscribe(streams)) => {
-                        control.queue(&ctx, false, &streams);
+                        state.control.queue(&ctx, false, &streams);
                         self.streams.retain(|s| !streams.contains(s));
                     }
                     Some(Command::Close) | None => break EndReason::Replaced,
                 },
                 () = sleep_until_opt(next_send) => {
-                    if let Some(text) = control.pending.pop_front() {
-                        pacer.record(Instant::now());
+                    if let Some(text) = state.control.pending.pop_front() {
+                        state.pacer.record(Instant::now());
                         if let Err(error) = ws.send(Message::Text(text.into())).await {
                             bad_input(&ctx, "connection", &error);
                             break EndReason::Error;
@@ -197,7 +199,11 @@ impl Session {
                 }
                 _ = watchdog.tick() => {
                     let now = Instant::now();
-                    if now.duration_since(last_data) >= ctx.settings.stale_after {
+                    state.now = now;
+                    if std::mem::take(&mut state.data_seen) {
+                        state.last_data = now;
+                    }
+                    if now.duration_since(state.last_data) >= ctx.settings.stale_after {
                         tracing::warn!(session = self.id, "no data on the connection; reconnecting");
                         break EndReason::Stale;
                     }
@@ -207,11 +213,12 @@ impl Session {
                     }
                     ticks = ticks.wrapping_add(1);
                     if ticks.is_multiple_of(QUIET_CHECK_TICKS) {
-                        control.resubscribe_stale(&ctx, &self.streams);
+                        state.control.resubscribe_stale(&ctx, &self.streams);
                     }
                 }
             }
         };
+        let pacer = &mut state.pacer;
         ctx.open.closed();
         if reason != EndReason::Error && reason != EndReason::Closed {
             tokio::time::sleep_until(pacer.next_slot(Instant::now())).await;
@@ -224,6 +231,52 @@ impl Session {
         );
         reason
     }
+}
+
+impl Session {
+    /// Handles one read result; `Some` ends the session.
+    async fn on_message(
+        &self,
+        ctx: &WsContext,
+        frame: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+        handler: &mut FrameHandler,
+        state: &mut Flow,
+    ) -> Option<EndReason> {
+        match frame {
+            Some(Ok(Message::Text(text))) => {
+                match handler.text(ctx, text.as_str(), state.now).await {
+                    After::Data => state.data_seen = true,
+                    After::Reply(id) => state.control.on_reply(id),
+                    After::Continue => {}
+                    After::ServerShutdown => {
+                        let _ = self.events.send(Event::ServerShutdown(self.id)).await;
+                    }
+                    After::Stop => return Some(EndReason::Shutdown),
+                }
+            }
+            // The library queues the pong and sends it with the next read: count it now.
+            Some(Ok(Message::Ping(_))) => state.pacer.record(Instant::now()),
+            Some(Ok(Message::Close(_))) | None => return Some(EndReason::Closed),
+            Some(Ok(Message::Binary(_))) => bad_input(ctx, "protocol", &"unexpected binary frame"),
+            Some(Ok(_)) => {}
+            Some(Err(error)) => {
+                bad_input(ctx, "connection", &error);
+                return Some(EndReason::Error);
+            }
+        }
+        None
+    }
+}
+
+/// The mutable state of a session's loop.
+struct Flow {
+    control: Control,
+    pacer: SlidingWindow,
+    last_data: Instant,
+    /// A kline arrived since the last watchdog tick (cheaper than reading the clock per frame).
+    data_seen: bool,
+    /// Coarse time (updated every watchdog tick) for per-stream staleness.
+    now: Instant,
 }
 
 async fn sleep_until_opt(at: Option<Instant>) {
