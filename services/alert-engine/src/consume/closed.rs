@@ -3,9 +3,16 @@
 //! Every replica has its own durable consumer and sees every snapshot in stream order, so each keeps exact
 //! per-(rule, symbol) crossing state; Redis claims make sure only one of them notifies. A snapshot is
 //! acknowledged after its events are persisted; one that cannot be decoded is terminated and counted.
+//!
+//! Evaluation is sequential (it must follow stream order); persisting a snapshot's triggers and acknowledging
+//! it runs in up to [`PERSIST_CONCURRENCY`] tasks, so a slow claim or insert does not stall evaluation. When
+//! they are all busy (Redis down, say) the loop stops pulling: the hold is bounded.
 
 use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
 use async_nats::jetstream::{self, AckKind, consumer};
 use futures::StreamExt;
@@ -27,6 +34,9 @@ pub struct ConsumerSettings {
     pub max_deliver: i64,
     pub max_ack_pending: i64,
 }
+
+/// Snapshots whose triggers are being persisted at once.
+pub const PERSIST_CONCURRENCY: usize = 64;
 
 pub fn consumer_config(subjects: &Subjects, settings: &ConsumerSettings) -> consumer::pull::Config {
     consumer::pull::Config {
@@ -60,6 +70,32 @@ pub async fn run(
     engine: Arc<Engine>,
     sink: Arc<Sink>,
     shutdown: CancellationToken,
+) {
+    let mut persisting = JoinSet::new();
+    let permits = Arc::new(Semaphore::new(PERSIST_CONCURRENCY));
+    pull(
+        &consumer,
+        &engine,
+        &sink,
+        &shutdown,
+        &permits,
+        &mut persisting,
+    )
+    .await;
+    // Give persistence in flight a moment; anything cut off stays unacknowledged and is redelivered.
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while persisting.join_next().await.is_some() {}
+    })
+    .await;
+}
+
+async fn pull(
+    consumer: &consumer::PullConsumer,
+    engine: &Engine,
+    sink: &Arc<Sink>,
+    shutdown: &CancellationToken,
+    permits: &Arc<Semaphore>,
+    persisting: &mut JoinSet<()>,
 ) {
     let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
     loop {
@@ -98,22 +134,52 @@ pub async fn run(
                 }
                 Some(Ok(message)) => {
                     backoff.reset();
-                    if !handle(&message, &engine, &sink, &shutdown).await {
-                        return;
+                    while persisting.try_join_next().is_some() {}
+                    let Some(triggers) = evaluate(&message, engine).await else {
+                        continue;
+                    };
+                    if triggers.is_empty() {
+                        ack(&message).await;
+                        continue;
                     }
+                    let permit = tokio::select! {
+                        _ = shutdown.cancelled() => return,
+                        permit = permits.clone().acquire_owned() => match permit {
+                            Ok(permit) => permit,
+                            Err(_) => return,
+                        },
+                    };
+                    let (sink, shutdown) = (sink.clone(), shutdown.clone());
+                    persisting.spawn(async move {
+                        for trigger in &triggers {
+                            if sink
+                                .persist_until_done(trigger, &shutdown, Some(&message))
+                                .await
+                                .is_err()
+                            {
+                                return;
+                            }
+                        }
+                        ack(&message).await;
+                        drop(permit);
+                    });
                 }
             }
         }
     }
 }
 
-/// Returns `false` when shutdown interrupted the message (left unacknowledged for redelivery).
-async fn handle(
+async fn ack(message: &jetstream::Message) {
+    if let Err(error) = message.ack().await {
+        tracing::warn!(%error, "cannot acknowledge a metric snapshot; it will be redelivered");
+    }
+}
+
+/// The triggers of one snapshot, or `None` when it was terminated as unreadable.
+async fn evaluate(
     message: &jetstream::Message,
     engine: &Engine,
-    sink: &Sink,
-    shutdown: &CancellationToken,
-) -> bool {
+) -> Option<Vec<crate::engine::Trigger>> {
     NATS_MESSAGES_RECEIVED
         .counter_with(&[("kind", "metrics")])
         .increment(1);
@@ -133,21 +199,8 @@ async fn handle(
             tracing::warn!(subject = %message.subject, reason, request_id = request_id.unwrap_or(""),
                 "terminating a metric snapshot the engine cannot read");
             let _ = message.ack_with(AckKind::Term).await;
-            return true;
+            return None;
         }
     };
-    let triggers = engine.process(&snapshot, request_id).await;
-    for trigger in &triggers {
-        if sink
-            .persist_until_done(trigger, shutdown, Some(message))
-            .await
-            .is_err()
-        {
-            return false;
-        }
-    }
-    if let Err(error) = message.ack().await {
-        tracing::warn!(%error, "cannot acknowledge a metric snapshot; it will be redelivered");
-    }
-    true
+    Some(engine.process(&snapshot, request_id).await)
 }

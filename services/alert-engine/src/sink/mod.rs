@@ -92,7 +92,6 @@ impl Sink {
                 tracing::info!(rule_id = %trigger.rule.id, "rule deleted before its event was stored; dropped");
             }
             Persisted::AlreadyThere | Persisted::Inserted => {
-                persist::save_state(&self.db, trigger).await?;
                 if trigger.disable_rule {
                     persist::disable_rule(&self.db, trigger).await?;
                 }

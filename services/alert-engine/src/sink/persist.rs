@@ -1,5 +1,5 @@
-//! Writing a claimed event: the pending `alert_events` row (what the delivery worker sends), the rule's gate
-//! state, and for `once` rules the rule's disabling. All idempotent, so a retry after a partial failure is safe.
+//! Writing a claimed event: the pending `alert_events` row (what the delivery worker sends) with the rule's
+//! gate state, and for `once` rules the rule's disabling. All idempotent, so a retry after a partial failure is safe.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -20,15 +20,24 @@ fn time(ms: i64) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default()
 }
 
+/// Inserts the pending event and saves the (rule, symbol) gate state in one statement (one round trip).
 pub async fn insert_event(pool: &PgPool, trigger: &Trigger) -> Result<Persisted, sqlx::Error> {
     let payload = serde_json::to_value(&trigger.payload).unwrap_or_default();
+    let state = serde_json::to_value(&trigger.state).unwrap_or_default();
     let result = counted(
-        sqlx::query(
-            "INSERT INTO alert_events \
-               (id, rule_id, api_key_id, exchange, symbol, interval, bar_open_time, value, payload, \
-                triggered_at, request_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (id) DO NOTHING",
+        sqlx::query_scalar::<_, i64>(
+            "WITH event AS ( \
+               INSERT INTO alert_events \
+                 (id, rule_id, api_key_id, exchange, symbol, interval, bar_open_time, value, payload, \
+                  triggered_at, request_id) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+               ON CONFLICT (id) DO NOTHING RETURNING id \
+             ), state AS ( \
+               INSERT INTO alert_rule_state (rule_id, symbol, state, updated_at) \
+               VALUES ($2, $12, $13, now()) \
+               ON CONFLICT (rule_id, symbol) DO UPDATE SET state = EXCLUDED.state, updated_at = now() \
+             ) \
+             SELECT count(*) FROM event",
         )
         .bind(trigger.payload.event_id)
         .bind(trigger.rule.id)
@@ -41,34 +50,16 @@ pub async fn insert_event(pool: &PgPool, trigger: &Trigger) -> Result<Persisted,
         .bind(payload)
         .bind(time(trigger.computed_at_ms))
         .bind(trigger.request_id.as_deref())
-        .execute(pool)
+        .bind(trigger.symbol_key())
+        .bind(state)
+        .fetch_one(pool)
         .await,
     );
     match result {
-        Ok(done) if done.rows_affected() == 1 => Ok(Persisted::Inserted),
+        Ok(1) => Ok(Persisted::Inserted),
         Ok(_) => Ok(Persisted::AlreadyThere),
         Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => Ok(Persisted::RuleGone),
         Err(e) => Err(e),
-    }
-}
-
-/// Keeps the (rule, symbol) gate state for restarts; only fires change it, so this is rare.
-pub async fn save_state(pool: &PgPool, trigger: &Trigger) -> Result<(), sqlx::Error> {
-    let state = serde_json::to_value(&trigger.state).unwrap_or_default();
-    let result = counted(
-        sqlx::query(
-            "INSERT INTO alert_rule_state (rule_id, symbol, state, updated_at) VALUES ($1, $2, $3, now()) \
-             ON CONFLICT (rule_id, symbol) DO UPDATE SET state = EXCLUDED.state, updated_at = now()",
-        )
-        .bind(trigger.rule.id)
-        .bind(trigger.symbol_key())
-        .bind(state)
-        .execute(pool)
-        .await,
-    );
-    match result {
-        Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => Ok(()),
-        other => other.map(|_| ()),
     }
 }
 
