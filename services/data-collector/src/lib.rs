@@ -10,6 +10,7 @@ mod checkpoint;
 mod clock;
 mod config;
 mod exchange;
+mod headers;
 mod pacing;
 mod publisher;
 mod ratelog;

@@ -10,23 +10,24 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_nats::connection::State;
 use async_nats::jetstream::{self, context::PublishError, publish::PublishAck};
-use async_nats::{HeaderMap, connection::State};
 use bytes::Bytes;
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use market_model::{Candle, Subjects, wire};
 use metrics::{Counter, Gauge, Histogram};
+use observability::CancellationToken;
 use observability::catalog::common::{NATS_MESSAGES_PUBLISHED, NATS_PUBLISH_ERRORS};
 use observability::catalog::data_collector::{
     CANDLES_PUBLISHED, EVENT_TO_PUBLISH, LAST_PUBLISHED, PUBLISH_BUFFERED,
 };
-use observability::{CancellationToken, TraceContext};
 use tokio::sync::mpsc;
 
 use crate::backfill::BackfillQueue;
 use crate::book::{StreamBook, StreamKey};
 use crate::clock::wall_ms;
+use crate::headers::HeaderCache;
 
 /// Where a closed candle came from (the `source` label of `candles_published_total`; back-filled
 /// candles are left out of the event-to-ack latency, their event time is the bar's close).
@@ -62,6 +63,7 @@ pub struct Publisher {
     payload: Vec<u8>,
     meters: Meters,
     newest_open_time: i64,
+    headers: HeaderCache,
 }
 
 /// Metric handles resolved once: looking a labelled series up per candle would cost more than publishing.
@@ -110,6 +112,7 @@ impl Publisher {
             payload: Vec::with_capacity(512),
             meters: Meters::new(),
             newest_open_time: i64::MIN,
+            headers: HeaderCache::default(),
         }
     }
 
@@ -201,9 +204,6 @@ impl Publisher {
         closed: &Closed,
     ) -> Result<jetstream::context::PublishAckFuture, PublishError> {
         let candle = &closed.candle;
-        let subject = self
-            .subjects
-            .candles(&candle.exchange, &candle.symbol, candle.interval);
         if let Err(error) = wire::encode(candle, &mut self.payload) {
             // Candles are validated when parsed, so this is a bug; never publish a bad document.
             tracing::error!(%error, "cannot encode a parsed candle");
@@ -212,13 +212,7 @@ impl Publisher {
                 error,
             ));
         }
-        let mut headers = HeaderMap::new();
-        let msg_id = wire::msg_id(candle);
-        headers.insert(wire::MSG_ID_HEADER, msg_id.as_str());
-        headers.insert(wire::CONTENT_TYPE_HEADER, wire::CANDLE_CONTENT_TYPE);
-        // The request id is the candle's business key: unique per candle, readable in every service's logs,
-        // and (unlike a random UUID) free of a getrandom system call per candle.
-        TraceContext::new_root(Some(msg_id)).inject(&mut headers);
+        let (subject, headers) = self.headers.closed(&self.subjects, candle);
         let payload = Bytes::copy_from_slice(&self.payload);
         self.js
             .publish_with_headers(subject, headers, payload)

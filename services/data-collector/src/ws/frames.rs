@@ -8,7 +8,9 @@ use bytes::Bytes;
 use exchange_connectors::WsEvent;
 use market_model::{Candle, Subjects, wire};
 use metrics::{Counter, Histogram};
-use observability::TraceContext;
+use observability::propagation::TRACEPARENT;
+
+use crate::headers::new_traceparent;
 use observability::catalog::common::{NATS_MESSAGES_PUBLISHED, NATS_PUBLISH_ERRORS};
 use observability::catalog::data_collector::{CANDLES_RECEIVED, PARSE_DURATION, WEBSOCKET_ERRORS};
 use tokio::time::Instant;
@@ -37,7 +39,7 @@ impl LivePublisher {
         }
         let mut headers = HeaderMap::new();
         headers.insert(wire::CONTENT_TYPE_HEADER, wire::CANDLE_CONTENT_TYPE);
-        TraceContext::new_root(None).inject(&mut headers);
+        headers.insert(TRACEPARENT, new_traceparent().as_str());
         let subject = self
             .subjects
             .live_candles(&candle.exchange, &candle.symbol, candle.interval);
