@@ -4,14 +4,16 @@
 //! per-(rule, symbol) crossing state; Redis claims make sure only one of them notifies. A snapshot is
 //! acknowledged after its events are persisted; one that cannot be decoded is terminated and counted.
 //!
-//! Evaluation is sequential (it must follow stream order); persisting a snapshot's triggers and acknowledging
-//! it runs in up to [`PERSIST_CONCURRENCY`] tasks, so a slow claim or insert does not stall evaluation. When
-//! they are all busy (Redis down, say) the loop stops pulling: the hold is bounded.
+//! Evaluation must follow stream order per (exchange, symbol, interval), not globally: messages are spread
+//! over [`LANES`] tasks by subject, each evaluating its share in order (so decoding and first-sight history
+//! lookups run in parallel). Persisting a snapshot's triggers and acknowledging it runs in up to
+//! [`PERSIST_CONCURRENCY`] tasks, so a slow claim or insert does not stall evaluation. When they are all busy
+//! (Redis down, say) the lanes fill up and the puller stops pulling: the hold is bounded.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
 use async_nats::jetstream::{self, AckKind, consumer};
@@ -37,6 +39,8 @@ pub struct ConsumerSettings {
 
 /// Snapshots whose triggers are being persisted at once.
 pub const PERSIST_CONCURRENCY: usize = 64;
+/// Parallel evaluation lanes; a subject always goes to the same lane.
+pub const LANES: usize = 8;
 
 pub fn consumer_config(subjects: &Subjects, settings: &ConsumerSettings) -> consumer::pull::Config {
     consumer::pull::Config {
@@ -71,31 +75,36 @@ pub async fn run(
     sink: Arc<Sink>,
     shutdown: CancellationToken,
 ) {
-    let mut persisting = JoinSet::new();
     let permits = Arc::new(Semaphore::new(PERSIST_CONCURRENCY));
-    pull(
-        &consumer,
-        &engine,
-        &sink,
-        &shutdown,
-        &permits,
-        &mut persisting,
-    )
-    .await;
-    // Give persistence in flight a moment; anything cut off stays unacknowledged and is redelivered.
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
-        while persisting.join_next().await.is_some() {}
-    })
-    .await;
+    let mut lanes = JoinSet::new();
+    let mut senders = Vec::with_capacity(LANES);
+    for _ in 0..LANES {
+        let (sender, receiver) = mpsc::channel(256);
+        senders.push(sender);
+        lanes.spawn(lane(
+            receiver,
+            engine.clone(),
+            sink.clone(),
+            permits.clone(),
+            shutdown.clone(),
+        ));
+    }
+    pull(&consumer, &senders, &shutdown).await;
+    drop(senders);
+    while lanes.join_next().await.is_some() {}
+}
+
+fn lane_of(subject: &str) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    subject.hash(&mut hasher);
+    (hasher.finish() % LANES as u64) as usize
 }
 
 async fn pull(
     consumer: &consumer::PullConsumer,
-    engine: &Engine,
-    sink: &Arc<Sink>,
+    lanes: &[mpsc::Sender<jetstream::Message>],
     shutdown: &CancellationToken,
-    permits: &Arc<Semaphore>,
-    persisting: &mut JoinSet<()>,
 ) {
     let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
     loop {
@@ -134,39 +143,65 @@ async fn pull(
                 }
                 Some(Ok(message)) => {
                     backoff.reset();
-                    while persisting.try_join_next().is_some() {}
-                    let Some(triggers) = evaluate(&message, engine).await else {
-                        continue;
-                    };
-                    if triggers.is_empty() {
-                        ack(&message).await;
-                        continue;
-                    }
-                    let permit = tokio::select! {
+                    let lane = &lanes[lane_of(message.subject.as_str())];
+                    tokio::select! {
                         _ = shutdown.cancelled() => return,
-                        permit = permits.clone().acquire_owned() => match permit {
-                            Ok(permit) => permit,
-                            Err(_) => return,
-                        },
-                    };
-                    let (sink, shutdown) = (sink.clone(), shutdown.clone());
-                    persisting.spawn(async move {
-                        for trigger in &triggers {
-                            if sink
-                                .persist_until_done(trigger, &shutdown, Some(&message))
-                                .await
-                                .is_err()
-                            {
-                                return;
-                            }
-                        }
-                        ack(&message).await;
-                        drop(permit);
-                    });
+                        sent = lane.send(message) => if sent.is_err() { return },
+                    }
                 }
             }
         }
     }
+}
+
+/// Evaluates one lane's snapshots in order and hands their triggers to persistence tasks.
+async fn lane(
+    mut receiver: mpsc::Receiver<jetstream::Message>,
+    engine: Arc<Engine>,
+    sink: Arc<Sink>,
+    permits: Arc<Semaphore>,
+    shutdown: CancellationToken,
+) {
+    let mut persisting = JoinSet::new();
+    while let Some(message) = receiver.recv().await {
+        if shutdown.is_cancelled() {
+            break;
+        }
+        while persisting.try_join_next().is_some() {}
+        let Some(triggers) = evaluate(&message, &engine).await else {
+            continue;
+        };
+        if triggers.is_empty() {
+            ack(&message).await;
+            continue;
+        }
+        let permit = tokio::select! {
+            _ = shutdown.cancelled() => break,
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+        };
+        let (sink, shutdown) = (sink.clone(), shutdown.clone());
+        persisting.spawn(async move {
+            for trigger in &triggers {
+                if sink
+                    .persist_until_done(trigger, &shutdown, Some(&message))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            ack(&message).await;
+            drop(permit);
+        });
+    }
+    // Give persistence in flight a moment; anything cut off stays unacknowledged and is redelivered.
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while persisting.join_next().await.is_some() {}
+    })
+    .await;
 }
 
 async fn ack(message: &jetstream::Message) {
