@@ -8,7 +8,7 @@ use bytes::Bytes;
 use exchange_connectors::WsEvent;
 use market_model::{Candle, Subjects, wire};
 use metrics::{Counter, Histogram};
-use observability::propagation::TRACEPARENT;
+use observability::propagation::{REQUEST_ID, TRACEPARENT};
 
 use crate::headers::new_traceparent;
 use observability::catalog::common::{NATS_MESSAGES_PUBLISHED, NATS_PUBLISH_ERRORS};
@@ -39,7 +39,10 @@ impl LivePublisher {
         }
         let mut headers = HeaderMap::new();
         headers.insert(wire::CONTENT_TYPE_HEADER, wire::CANDLE_CONTENT_TYPE);
-        headers.insert(TRACEPARENT, new_traceparent().as_str());
+        let traceparent = new_traceparent();
+        // An in-progress update has no business key of its own: its trace id doubles as the request id.
+        headers.insert(REQUEST_ID, traceparent.get(3..35).unwrap_or_default());
+        headers.insert(TRACEPARENT, traceparent.as_str());
         let subject = self
             .subjects
             .live_candles(&candle.exchange, &candle.symbol, candle.interval);

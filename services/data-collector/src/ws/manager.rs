@@ -77,6 +77,13 @@ impl Manager {
                 .map(|(_, k)| k.clone())
                 .collect()
         };
+        let added = new_keys.len();
+        let before = self
+            .ctx
+            .directory
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .len();
         let checkpoints =
             checkpoint::load(&self.stream, &self.subjects, connector.id(), new_keys).await?;
         for (key, last) in checkpoints {
@@ -98,12 +105,17 @@ impl Manager {
             .max_streams_per_connection
             .clamp(1, connector.limits().max_streams_per_connection);
         *assignment = sharding::assign(assignment, &names, per_connection);
-        tracing::info!(
-            symbols = symbols.len(),
-            streams = names.len(),
-            connections = assignment.connections.len(),
-            "universe applied"
-        );
+        let removed = (before + added).saturating_sub(names.len());
+        if added > 0 || removed > 0 {
+            tracing::info!(
+                symbols = symbols.len(),
+                streams = names.len(),
+                added,
+                removed,
+                connections = assignment.connections.len(),
+                "universe changed"
+            );
+        }
         for (index, set) in assignment.connections.iter().enumerate() {
             match shards.get(index) {
                 Some(sender) if !sender.is_closed() => {

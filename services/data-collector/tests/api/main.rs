@@ -7,3 +7,4 @@ mod nats_outage;
 mod operations;
 mod rotation;
 mod sharding;
+mod universe;
