@@ -2,6 +2,7 @@
 //! `MAX_STREAMS_PER_CONNECTION` streams, each [`shard`] keeps one connection up (reconnecting with backoff,
 //! rotating before the lifetime limit without a gap), and a [`session`] is one connection's life.
 
+pub mod control;
 pub mod frames;
 pub mod manager;
 pub mod session;

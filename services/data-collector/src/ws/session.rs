@@ -2,7 +2,6 @@
 //! control messages; every outgoing frame (pongs included, which the WebSocket library sends by itself) is
 //! kept under the exchange's per-connection message rate.
 
-use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,19 +13,16 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::pacing::SlidingWindow;
 use crate::ws::WsContext;
+use crate::ws::control::Control;
 use crate::ws::frames::{After, FrameHandler, bad_input};
 
 /// Streams named in the connection URL; the rest are subscribed with control messages (long URLs are
 /// refused by some proxies and exchanges).
 const URL_STREAMS: usize = 200;
-/// Streams per SUBSCRIBE / UNSUBSCRIBE message.
-const CONTROL_BATCH: usize = 200;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const WATCHDOG_TICK: Duration = Duration::from_millis(250);
 /// Frames handled per wake-up before other events get a turn.
 const FRAMES_PER_WAKE: usize = 128;
-/// A single stream is resubscribed after this many staleness periods of silence (quiet symbols).
-const QUIET_FACTOR: u32 = 6;
 /// How often silent streams are looked for, in watchdog ticks.
 const QUIET_CHECK_TICKS: u32 = 20;
 
@@ -283,56 +279,5 @@ async fn sleep_until_opt(at: Option<Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
-    }
-}
-
-/// Control requests waiting to be sent, and those awaiting their reply.
-#[derive(Default)]
-struct Control {
-    pending: VecDeque<String>,
-    awaiting: HashSet<u64>,
-    next_id: u64,
-}
-
-impl Control {
-    fn queue(&mut self, ctx: &WsContext, subscribe: bool, streams: &[String]) {
-        for batch in streams.chunks(CONTROL_BATCH) {
-            self.next_id += 1;
-            let request = if subscribe {
-                ctx.connector.subscribe_request(self.next_id, batch)
-            } else {
-                ctx.connector.unsubscribe_request(self.next_id, batch)
-            };
-            self.awaiting.insert(self.next_id);
-            self.pending.push_back(request);
-        }
-    }
-
-    fn idle(&self) -> bool {
-        self.pending.is_empty() && self.awaiting.is_empty()
-    }
-
-    fn on_reply(&mut self, id: Option<u64>) {
-        if let Some(id) = id {
-            self.awaiting.remove(&id);
-        }
-    }
-
-    /// Streams silent for [`QUIET_FACTOR`] staleness periods while the connection delivers others get a
-    /// fresh subscription, at most once per that period each, so quiet symbols cost a couple of messages a
-    /// minute at most and never a reconnect.
-    fn resubscribe_stale(&mut self, ctx: &WsContext, streams: &[String]) {
-        let quiet = ctx.settings.stale_after * QUIET_FACTOR;
-        let stale = ctx.book.take_stale(&ctx.keys_of(streams), quiet, quiet);
-        if stale.is_empty() {
-            return;
-        }
-        let names: Vec<String> = stale
-            .iter()
-            .map(|k| ctx.connector.stream_name(&k.symbol, k.interval))
-            .collect();
-        tracing::info!(streams = names.len(), "resubscribing silent streams");
-        self.queue(ctx, false, &names);
-        self.queue(ctx, true, &names);
     }
 }

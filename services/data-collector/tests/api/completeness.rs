@@ -8,9 +8,8 @@ use exchange_sim::RunningSim;
 use market_model::Interval;
 use test_support::local_common_config;
 
-use crate::helpers::{
-    TestApp, collector_config, diff, settle, spawn_collector, start_sim, wait_until,
-};
+use crate::helpers::{TestApp, collector_config, spawn_collector, start_sim, wait_until};
+use crate::store::{diff, settle};
 
 const SYMBOLS: &[&str] = &["BTCUSDT", "ETHUSDT", "SOLUSDT"];
 

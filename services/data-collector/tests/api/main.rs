@@ -7,4 +7,5 @@ mod nats_outage;
 mod operations;
 mod rotation;
 mod sharding;
+mod store;
 mod universe;

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use test_support::{PrivateServer, local_common_config, wait_for_status};
 
-use crate::helpers::{collector_config, diff, settle, spawn_collector, start_sim, wait_until};
+use crate::helpers::{collector_config, spawn_collector, start_sim, wait_until};
+use crate::store::{diff, settle};
 
 const SYMBOLS: &[&str] = &["BTCUSDT", "ETHUSDT"];
 

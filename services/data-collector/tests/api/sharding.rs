@@ -6,7 +6,8 @@ use std::time::Duration;
 use market_model::Interval;
 use test_support::local_common_config;
 
-use crate::helpers::{collector_config, spawn_collector, start_sim, stored, wait_until};
+use crate::helpers::{collector_config, spawn_collector, start_sim, wait_until};
+use crate::store::stored;
 
 fn symbols(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("Z{i:04}USDT")).collect()

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use test_support::local_common_config;
 
-use crate::helpers::{collector_config, spawn_collector, start_sim, stored, wait_until};
+use crate::helpers::{collector_config, spawn_collector, start_sim, wait_until};
+use crate::store::stored;
 
 #[tokio::test]
 async fn new_listings_are_collected_and_delistings_dropped_at_the_next_refresh() {
