@@ -7,119 +7,24 @@
 //! rule on every 20th symbol, which fires on each of that symbol's bars and drives the webhook traffic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::{Arc, Mutex};
+mod measure;
+mod seed;
+
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
 use axum::routing::post;
 use market_model::{ExchangeId, Interval, MetricSnapshot, Subjects, Symbol};
-use serde_json::{Value, json};
-use uuid::Uuid;
+
+use measure::{Latencies, cpu_seconds, percentile, receive};
+use seed::seed;
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn rule(i: usize, symbol: &str, url: &str, firing: bool) -> Value {
-    let condition = if firing {
-        json!({"left": "close", "op": "gt", "right": 0})
-    } else {
-        match i % 4 {
-            0 => json!({"left": "rsi_14", "op": "crosses_below", "right": 5 + (i % 10)}),
-            1 => json!({"left": "close", "op": "gt", "right": 1_000_000 + i}),
-            2 => json!({"all": [{"left": "rsi_14", "op": "lt", "right": 3},
-                                {"left": "volume", "op": "gt", "right": 1e12}]}),
-            _ => json!({"left": "close", "op": "moving_up_pct", "bars": 3, "value": 50}),
-        }
-    };
-    json!({"name": format!("bench {i}"), "symbols": [symbol], "interval": "1m", "condition": condition,
-           "frequency": "once_per_bar_close", "webhook_url": url})
-}
-
-async fn seed(pool: &sqlx::PgPool, rules: usize, symbols: &[String], url: &str) -> usize {
-    for schema in [
-        platform::migrate::Schema::App,
-        platform::migrate::Schema::Timeseries,
-    ] {
-        platform::migrate::run(pool, schema).await.unwrap();
-    }
-    let owner = Uuid::new_v4();
-    sqlx::query(
-        "INSERT INTO api_keys (id, name, key_hash, key_prefix) VALUES ($1, 'bench', 'h', 'sk_')",
-    )
-    .bind(owner)
-    .execute(pool)
-    .await
-    .unwrap();
-    let mut firing = 0;
-    for chunk in (0..rules).collect::<Vec<_>>().chunks(5000) {
-        let (mut ids, mut names, mut specs) = (Vec::new(), Vec::new(), Vec::new());
-        for &i in chunk {
-            let s = i % symbols.len();
-            let fires = i < symbols.len() && s % 20 == 0;
-            firing += usize::from(fires);
-            ids.push(Uuid::new_v4());
-            names.push(format!("bench {i}"));
-            specs.push(rule(i, &symbols[s], url, fires));
-        }
-        sqlx::query(
-            "INSERT INTO alert_rules (id, api_key_id, name, spec, secret) \
-             SELECT id, $2, name, spec, 'secret' FROM UNNEST($1::uuid[], $3::text[], $4::jsonb[]) AS t(id, name, spec)",
-        )
-        .bind(&ids)
-        .bind(owner)
-        .bind(&names)
-        .bind(&specs)
-        .execute(pool)
-        .await
-        .unwrap();
-    }
-    firing
-}
-
-/// (triggered_at in ms since the Unix epoch, latency in ms) per webhook received.
-type Latencies = Arc<Mutex<Vec<(i64, f64)>>>;
-
-async fn receive(State(latencies): State<Latencies>, body: Bytes) -> &'static str {
-    let now = chrono::Utc::now();
-    let json: Value = serde_json::from_slice(&body).unwrap_or_default();
-    if let Some(t) = json["triggered_at"].as_str()
-        && let Ok(at) = chrono::DateTime::parse_from_rfc3339(t)
-    {
-        let ms = (now - at.with_timezone(&chrono::Utc))
-            .num_microseconds()
-            .unwrap_or(0) as f64
-            / 1000.0;
-        latencies.lock().unwrap().push((at.timestamp_millis(), ms));
-    }
-    "ok"
-}
-
-/// utime + stime of a process, in seconds.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // After the command name: state is field 0, utime 11, stime 12 (clock ticks, 100 per second on Linux).
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 #[tokio::main]
@@ -233,7 +138,7 @@ async fn main() {
     let expected_fires = (0..total)
         .filter(|n| {
             let s = (*n as usize) % symbol_count;
-            s < rules && s % 20 == 0
+            s < rules && s.is_multiple_of(20)
         })
         .count();
     let deadline = Instant::now() + Duration::from_secs(120);
