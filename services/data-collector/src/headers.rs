@@ -70,7 +70,7 @@ fn push_hex(out: &mut String, value: u128, digits: u32) {
     }
 }
 
-fn push_decimal(out: &mut String, value: i64) {
+pub fn push_decimal(out: &mut String, value: i64) {
     if value < 0 {
         out.push('-');
     }

@@ -1,20 +1,23 @@
 //! Publishes closed candles to JetStream and waits for every acknowledgement, with a bounded number in flight.
 //!
+//! JetStream's publish protocol is used directly (as nats.go's `PublishAsync` does): each publish carries the
+//! reply subject `<inbox>.<sequence>`, one subscription receives every ack, and one sweep timer expires the
+//! unanswered ones. Per candle that saves the request/response machinery of `jetstream::Context::publish`
+//! (a oneshot channel, a semaphore permit, a boxed future and a timer each).
+//!
 //! While NATS is unreachable candles wait in a bounded buffer (readiness is already down through the NATS
 //! check). A candle pushed out of a full buffer is never silently gone: its stream is marked in the
 //! [`StreamBook`] and re-fetched by back-fill once NATS is back. `Nats-Msg-Id` makes the server drop the
 //! duplicates this can cause.
 
-use std::collections::VecDeque;
-use std::pin::Pin;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_nats::connection::State;
-use async_nats::jetstream::{self, context::PublishError, publish::PublishAck};
+use async_nats::{Message, StatusCode};
 use bytes::Bytes;
-use futures::StreamExt;
-use futures::stream::FuturesUnordered;
+use futures::{FutureExt, StreamExt};
 use market_model::{Candle, Subjects, wire};
 use metrics::{Counter, Gauge, Histogram};
 use observability::CancellationToken;
@@ -22,12 +25,13 @@ use observability::catalog::common::{NATS_MESSAGES_PUBLISHED, NATS_PUBLISH_ERROR
 use observability::catalog::data_collector::{
     CANDLES_PUBLISHED, EVENT_TO_PUBLISH, LAST_PUBLISHED, PUBLISH_BUFFERED,
 };
+use serde::Deserialize;
 use tokio::sync::mpsc;
 
 use crate::backfill::BackfillQueue;
 use crate::book::{StreamBook, StreamKey};
 use crate::clock::wall_ms;
-use crate::headers::HeaderCache;
+use crate::headers::{HeaderCache, push_decimal};
 
 /// Where a closed candle came from (the `source` label of `candles_published_total`; back-filled
 /// candles are left out of the event-to-ack latency, their event time is the bar's close).
@@ -43,23 +47,43 @@ pub struct Closed {
     pub source: Source,
 }
 
-type AckFuture = Pin<Box<dyn Future<Output = (Closed, Result<PublishAck, PublishError>)> + Send>>;
+/// A publish awaiting its ack.
+struct InFlight {
+    closed: Closed,
+    sent: Instant,
+}
+
+/// The JetStream ack (`{"stream":"CANDLES","seq":42,"duplicate":true}`) or error reply.
+#[derive(Deserialize)]
+struct Ack {
+    #[serde(default)]
+    duplicate: bool,
+    error: Option<AckError>,
+}
+
+#[derive(Deserialize)]
+struct AckError {
+    #[serde(default)]
+    description: String,
+}
 
 pub struct PublisherSettings {
     pub max_in_flight: usize,
     pub buffer: usize,
+    pub ack_timeout: Duration,
 }
 
 /// The publishing task's state.
 pub struct Publisher {
     client: async_nats::Client,
-    js: jetstream::Context,
     subjects: Subjects,
     book: Arc<StreamBook>,
     backfill: BackfillQueue,
     settings: PublisherSettings,
     buffer: VecDeque<Closed>,
-    in_flight: FuturesUnordered<AckFuture>,
+    in_flight: BTreeMap<u64, InFlight>,
+    next_sequence: u64,
+    inbox: String,
     payload: Vec<u8>,
     meters: Meters,
     newest_open_time: i64,
@@ -94,21 +118,22 @@ impl Meters {
 impl Publisher {
     pub fn new(
         client: async_nats::Client,
-        js: jetstream::Context,
         subjects: Subjects,
         book: Arc<StreamBook>,
         backfill: BackfillQueue,
         settings: PublisherSettings,
     ) -> Self {
+        let inbox = client.new_inbox();
         Self {
             client,
-            js,
             subjects,
             book,
             backfill,
             settings,
             buffer: VecDeque::new(),
-            in_flight: FuturesUnordered::new(),
+            in_flight: BTreeMap::new(),
+            next_sequence: 0,
+            inbox,
             payload: Vec::with_capacity(512),
             meters: Meters::new(),
             newest_open_time: i64::MIN,
@@ -118,18 +143,28 @@ impl Publisher {
 
     /// Runs until shutdown; then waits (briefly) for the acknowledgements already in flight.
     pub async fn run(mut self, mut rx: mpsc::Receiver<Closed>, shutdown: CancellationToken) {
+        let mut acks = match self.client.subscribe(format!("{}.*", self.inbox)).await {
+            Ok(acks) => acks,
+            Err(error) => {
+                tracing::error!(%error, "cannot subscribe to JetStream acks");
+                return;
+            }
+        };
         let cancelled = shutdown.cancelled_owned();
         tokio::pin!(cancelled);
-        let mut recheck = tokio::time::interval(Duration::from_millis(100));
-        recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut sweep = tokio::time::interval(Duration::from_millis(100));
+        sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             self.send_from_buffer().await;
             self.meters.buffered.set(self.buffer.len() as f64);
             tokio::select! {
                 biased;
                 () = &mut cancelled => break,
-                Some((closed, result)) = self.in_flight.next(), if !self.in_flight.is_empty() => {
-                    self.on_ack(closed, result);
+                Some(ack) = acks.next() => {
+                    self.on_ack(&ack);
+                    while let Some(Some(ack)) = acks.next().now_or_never() {
+                        self.on_ack(&ack);
+                    }
                 }
                 received = rx.recv() => match received {
                     Some(closed) => {
@@ -143,12 +178,18 @@ impl Publisher {
                     }
                     None => break,
                 },
-                _ = recheck.tick() => self.recover_lost(),
+                _ = sweep.tick() => {
+                    self.expire();
+                    self.recover_lost();
+                }
             }
         }
         let drain = async {
-            while let Some((closed, result)) = self.in_flight.next().await {
-                self.on_ack(closed, result);
+            while !self.in_flight.is_empty() {
+                match acks.next().await {
+                    Some(ack) => self.on_ack(&ack),
+                    None => break,
+                }
             }
         };
         let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
@@ -186,9 +227,10 @@ impl Publisher {
                 return;
             };
             match self.publish(&closed).await {
-                Ok(ack) => self
-                    .in_flight
-                    .push(Box::pin(async move { (closed, ack.await) })),
+                Ok(sequence) => {
+                    let sent = Instant::now();
+                    self.in_flight.insert(sequence, InFlight { closed, sent });
+                }
                 Err(error) => {
                     tracing::warn!(%error, "JetStream publish failed; keeping the candle");
                     self.meters.nats_errors.increment(1);
@@ -199,54 +241,106 @@ impl Publisher {
         }
     }
 
-    async fn publish(
-        &mut self,
-        closed: &Closed,
-    ) -> Result<jetstream::context::PublishAckFuture, PublishError> {
+    /// Sends one candle with the reply subject `<inbox>.<sequence>`; returns the sequence.
+    async fn publish(&mut self, closed: &Closed) -> Result<u64, PublishFailed> {
         let candle = &closed.candle;
-        if let Err(error) = wire::encode(candle, &mut self.payload) {
-            // Candles are validated when parsed, so this is a bug; never publish a bad document.
-            tracing::error!(%error, "cannot encode a parsed candle");
-            return Err(PublishError::with_source(
-                jetstream::context::PublishErrorKind::Other,
-                error,
-            ));
-        }
+        wire::encode(candle, &mut self.payload)?;
         let (subject, headers) = self.headers.closed(&self.subjects, candle);
+        self.next_sequence += 1;
+        let sequence = self.next_sequence;
+        let mut reply = String::with_capacity(self.inbox.len() + 21);
+        reply.push_str(&self.inbox);
+        reply.push('.');
+        push_decimal(&mut reply, sequence as i64);
         let payload = Bytes::copy_from_slice(&self.payload);
-        self.js
-            .publish_with_headers(subject, headers, payload)
-            .await
+        self.client
+            .publish_with_reply_and_headers(subject, reply, headers, payload)
+            .await?;
+        Ok(sequence)
     }
 
-    fn on_ack(&mut self, closed: Closed, result: Result<PublishAck, PublishError>) {
-        match result {
-            Ok(ack) => {
-                let candle = &closed.candle;
-                if !ack.duplicate {
-                    match closed.source {
-                        Source::Stream => self.meters.from_stream.increment(1),
-                        Source::Backfill => self.meters.from_backfill.increment(1),
-                    }
-                    self.meters.nats_published.increment(1);
-                }
-                if closed.source == Source::Stream {
-                    let latency_ms = (wall_ms() - candle.event_time).max(0);
-                    self.meters.latency.record(latency_ms as f64 / 1000.0);
-                }
-                if candle.open_time > self.newest_open_time {
-                    self.newest_open_time = candle.open_time;
-                    self.meters
-                        .last_published
-                        .set((candle.open_time / 1000) as f64);
-                }
+    /// Publishes nobody answered within the ack timeout go back to the front of the buffer; the retry
+    /// carries the same `Nats-Msg-Id`, so one the server did store is dropped as a duplicate.
+    fn expire(&mut self) {
+        let now = Instant::now();
+        let mut expired = Vec::new();
+        while let Some(entry) = self.in_flight.first_entry() {
+            if now.duration_since(entry.get().sent) < self.settings.ack_timeout {
+                break;
             }
+            expired.push(entry.remove().closed);
+        }
+        if !expired.is_empty() {
+            tracing::debug!(
+                count = expired.len(),
+                "no JetStream acknowledgement; publishing again"
+            );
+            self.meters.nats_errors.increment(expired.len() as u64);
+        }
+        for closed in expired.into_iter().rev() {
+            self.buffer.push_front(closed);
+        }
+    }
+
+    fn on_ack(&mut self, message: &Message) {
+        let Some(sequence) = message
+            .subject
+            .as_str()
+            .rsplit('.')
+            .next()
+            .and_then(|s| s.parse::<u64>().ok())
+        else {
+            return;
+        };
+        // Not in flight: answered after it expired and was already sent again.
+        let Some(InFlight { closed, .. }) = self.in_flight.remove(&sequence) else {
+            return;
+        };
+        let ack = if message.status == Some(StatusCode::NO_RESPONDERS) {
+            Err("no stream listens on the subject".to_owned())
+        } else {
+            match serde_json::from_slice::<Ack>(&message.payload) {
+                Ok(Ack { error: Some(e), .. }) => Err(e.description),
+                Ok(ack) => Ok(ack.duplicate),
+                Err(e) => Err(format!("unreadable ack: {e}")),
+            }
+        };
+        match ack {
+            Ok(duplicate) => self.acknowledged(&closed, duplicate),
             Err(error) => {
                 self.meters.nats_errors.increment(1);
-                tracing::debug!(%error, "no JetStream acknowledgement; publishing again");
-                // The server may have stored it anyway: the retry carries the same Nats-Msg-Id.
+                tracing::warn!(%error, "JetStream rejected a candle; publishing again");
                 self.buffer.push_front(closed);
             }
         }
     }
+
+    fn acknowledged(&mut self, closed: &Closed, duplicate: bool) {
+        let candle = &closed.candle;
+        if !duplicate {
+            match closed.source {
+                Source::Stream => self.meters.from_stream.increment(1),
+                Source::Backfill => self.meters.from_backfill.increment(1),
+            }
+            self.meters.nats_published.increment(1);
+        }
+        if closed.source == Source::Stream {
+            let latency_ms = (wall_ms() - candle.event_time).max(0);
+            self.meters.latency.record(latency_ms as f64 / 1000.0);
+        }
+        if candle.open_time > self.newest_open_time {
+            self.newest_open_time = candle.open_time;
+            self.meters
+                .last_published
+                .set((candle.open_time / 1000) as f64);
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum PublishFailed {
+    #[error("cannot encode a parsed candle: {0}")]
+    Encode(#[from] wire::WireError),
+    #[error(transparent)]
+    Publish(#[from] async_nats::PublishError),
 }

@@ -49,17 +49,16 @@ pub fn start(
 
     let js = jetstream::ContextBuilder::new()
         .timeout(config.publish_ack_timeout())
-        .max_ack_inflight(config.publish_max_in_flight.max(1) + 64)
         .build(nats.clone());
     let publisher = Publisher::new(
         nats.clone(),
-        js.clone(),
         subjects.clone(),
         Arc::clone(&book),
         queue.clone(),
         PublisherSettings {
             max_in_flight: config.publish_max_in_flight,
             buffer: config.publish_buffer,
+            ack_timeout: config.publish_ack_timeout(),
         },
     );
     let token = shutdown.clone();
