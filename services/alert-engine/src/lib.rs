@@ -262,3 +262,17 @@ pub async fn run(config: Config) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durable_names_are_valid_nats_consumer_names() {
+        assert_eq!(
+            durable_name("alert-engine-0"),
+            "alert-engine-alert-engine-0"
+        );
+        assert_eq!(durable_name("pod.a b*>"), "alert-engine-pod_a_b__");
+    }
+}
