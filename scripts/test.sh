@@ -20,6 +20,8 @@ step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "tests"
+scripts/purge-test-streams.py
+trap scripts/purge-test-streams.py EXIT
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else
