@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use indicators::{Candle as Bar, IndicatorConfig, IndicatorError, IndicatorState, Values};
 use market_model::snapshot::SNAPSHOT_VERSION;
-use market_model::{Candle, MetricSnapshot};
+use market_model::{Candle, Interval, MetricSnapshot};
 
 use crate::change::{DayChange, bar};
 use crate::key::{MarketKey, SeriesKey};
@@ -21,11 +21,42 @@ pub enum Applied {
     Duplicate,
 }
 
+/// One symbol: its series (few, so a short list beats a map) and its 24 h change. Grouping by symbol stores the
+/// exchange and symbol names once instead of once per interval, and boxing the states keeps the map's spare
+/// capacity small; together that is most of the per-symbol memory besides the states' own ring buffers.
+#[derive(Debug, Default)]
+struct Market {
+    day: Option<DayChange>,
+    series: Vec<(Interval, Box<IndicatorState>)>,
+}
+
+impl Market {
+    fn series(&self, interval: Interval) -> Option<&IndicatorState> {
+        self.series
+            .iter()
+            .find(|(i, _)| *i == interval)
+            .map(|(_, s)| &**s)
+    }
+
+    fn series_mut(&mut self, interval: Interval) -> Option<&mut IndicatorState> {
+        self.series
+            .iter_mut()
+            .find(|(i, _)| *i == interval)
+            .map(|(_, s)| &mut **s)
+    }
+
+    fn insert(&mut self, interval: Interval, state: IndicatorState) {
+        match self.series_mut(interval) {
+            Some(existing) => *existing = state,
+            None => self.series.push((interval, Box::new(state))),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Engine {
     config: IndicatorConfig,
-    series: HashMap<SeriesKey, IndicatorState>,
-    markets: HashMap<MarketKey, DayChange>,
+    markets: HashMap<MarketKey, Market>,
 }
 
 impl Engine {
@@ -33,7 +64,6 @@ impl Engine {
         config.validate()?;
         Ok(Self {
             config,
-            series: HashMap::new(),
             markets: HashMap::new(),
         })
     }
@@ -43,15 +73,17 @@ impl Engine {
     }
 
     pub fn knows_series(&self, key: &SeriesKey) -> bool {
-        self.series.contains_key(key)
+        self.markets
+            .get(&key.market())
+            .is_some_and(|m| m.series(key.interval).is_some())
     }
 
     pub fn knows_market(&self, key: &MarketKey) -> bool {
-        self.markets.contains_key(key)
+        self.markets.get(key).is_some_and(|m| m.day.is_some())
     }
 
     pub fn series_count(&self) -> usize {
-        self.series.len()
+        self.markets.values().map(|m| m.series.len()).sum()
     }
 
     /// Rebuilds a series from its stored candles (oldest first) and anchors OBV at the stored value, so the
@@ -67,7 +99,10 @@ impl Engine {
         {
             state.anchor_obv(obv)?;
         }
-        self.series.insert(key, state);
+        self.markets
+            .entry(key.market())
+            .or_default()
+            .insert(key.interval, state);
         Ok(())
     }
 
@@ -77,18 +112,20 @@ impl Engine {
         for hour in hours {
             day.record_hour(hour);
         }
-        self.markets.insert(key, day);
+        self.markets.entry(key).or_default().day = Some(day);
     }
 
     /// Advances the series by a closed candle.
     pub fn apply(&mut self, candle: &Candle, computed_at: i64) -> Result<Applied, IndicatorError> {
-        let key = SeriesKey::of(candle);
-        let state = match self.series.get_mut(&key) {
-            Some(state) => state,
-            None => self
-                .series
-                .entry(key.clone())
-                .or_insert(IndicatorState::new(self.config)?),
+        let market = match self.markets.get_mut(&market_of(candle)) {
+            Some(market) => market,
+            None => self.markets.entry(market_of(candle)).or_default(),
+        };
+        if market.series(candle.interval).is_none() {
+            market.insert(candle.interval, IndicatorState::new(self.config)?);
+        }
+        let Some(state) = market.series_mut(candle.interval) else {
+            return Ok(Applied::Duplicate);
         };
         if state
             .last_open_time_ms()
@@ -97,7 +134,7 @@ impl Engine {
             return Ok(Applied::Duplicate);
         }
         let values = state.update(&bar(candle))?;
-        let day = self.markets.entry(key.market()).or_default();
+        let day = market.day.get_or_insert_default();
         let change = day.change(candle);
         day.record(candle);
         Ok(Applied::Computed(Box::new(snapshot(
@@ -115,8 +152,10 @@ impl Engine {
         candle: &Candle,
         computed_at: i64,
     ) -> Result<Option<MetricSnapshot>, IndicatorError> {
-        let key = SeriesKey::of(candle);
-        let Some(state) = self.series.get(&key) else {
+        let Some(market) = self.markets.get(&market_of(candle)) else {
+            return Ok(None);
+        };
+        let Some(state) = market.series(candle.interval) else {
             return Ok(None);
         };
         if state
@@ -126,24 +165,26 @@ impl Engine {
             return Ok(None);
         }
         let values = state.peek(&bar(candle))?;
-        let change = self
-            .markets
-            .get(&key.market())
-            .and_then(|day| day.change(candle));
+        let change = market.day.as_ref().and_then(|day| day.change(candle));
         Ok(Some(snapshot(candle, values, change, computed_at)))
     }
 
     /// Heap bytes of the states (ring buffers), for memory accounting.
     pub fn heap_bytes(&self) -> usize {
-        self.series
+        self.markets
             .values()
-            .map(IndicatorState::heap_bytes)
-            .sum::<usize>()
-            + self
-                .markets
-                .values()
-                .map(DayChange::heap_bytes)
-                .sum::<usize>()
+            .map(|m| {
+                m.series.iter().map(|(_, s)| s.heap_bytes()).sum::<usize>()
+                    + m.day.as_ref().map_or(0, DayChange::heap_bytes)
+            })
+            .sum()
+    }
+}
+
+fn market_of(candle: &Candle) -> MarketKey {
+    MarketKey {
+        exchange: candle.exchange.clone(),
+        symbol: candle.symbol.clone(),
     }
 }
 

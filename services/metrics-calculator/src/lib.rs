@@ -24,7 +24,6 @@ mod worker;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use market_model::Subjects;
 use observability::catalog::metrics_calculator::catalog;
@@ -127,7 +126,7 @@ fn register_pipeline_check(runtime: &ServiceRuntime, shared: Arc<Shared>) {
         let mut details = serde_json::Map::new();
         details.insert("partitions".into(), shared.owned_partitions().into());
         details.insert("pending".into(), shared.total_pending().into());
-        if shared.pipeline_ok.load(Ordering::Relaxed) {
+        if shared.pipeline_ok() {
             Ok(details)
         } else {
             Err("candle batches cannot be stored or published; holding them in JetStream".into())

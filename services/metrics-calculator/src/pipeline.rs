@@ -1,9 +1,11 @@
 //! Processing one pulled batch: sort, warm-start new series, compute, store, publish, then acknowledge.
 //! Acks are sent only after the rows are committed and the snapshots acknowledged by the METRICS stream; while
 //! the database (or NATS) is failing the batch is retried with progress acks, so JetStream neither redelivers
-//! it nor counts deliveries towards `max_deliver`, and no new candles are pulled.
+//! it nor counts deliveries towards `max_deliver`, and nothing beyond the one batch pulled ahead is fetched.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::hash::Hash;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -66,9 +68,12 @@ impl Worker {
             return;
         }
         let (outgoing, rejected) = self.compute(&accepted);
+        // Storing and publishing overlap: both must succeed before anything is acknowledged, and a snapshot
+        // published ahead of a failed store is republished (and deduplicated) when the batch is retried or
+        // redelivered.
         let pool = self.shared.pool.clone();
         let rows = &self.rows;
-        let stored = retry(&self.shared, &accepted, stop, "store", || async {
+        let store = retry(&self.shared, &accepted, stop, "store", || async {
             let started = Instant::now();
             let result = rows.write(&pool).await;
             DATABASE_QUERIES
@@ -83,18 +88,14 @@ impl Worker {
                     .increment(1),
             }
             result
-        })
-        .await;
-        if stored.is_none() {
-            return;
-        }
+        });
         let js = &self.shared.js;
         let subjects = &self.shared.subjects;
-        let published = retry(&self.shared, &accepted, stop, "publish", || {
+        let publish = retry(&self.shared, &accepted, stop, "publish", || {
             publish::closed(js, subjects, &outgoing)
-        })
-        .await;
-        if published.is_none() {
+        });
+        let (stored, published) = tokio::join!(store, publish);
+        if stored.is_none() || published.is_none() {
             return;
         }
         for (index, item) in accepted.iter().enumerate() {
@@ -111,8 +112,8 @@ impl Worker {
     async fn warm_start(&mut self, accepted: &[Accepted], stop: &CancellationToken) -> bool {
         let (series, markets) = {
             let engine = self.owned.engine();
-            let mut series: Vec<(SeriesKey, i64)> = Vec::new();
-            let mut markets: Vec<(MarketKey, i64)> = Vec::new();
+            let mut series: HashMap<SeriesKey, i64> = HashMap::new();
+            let mut markets: HashMap<MarketKey, i64> = HashMap::new();
             for item in accepted {
                 let key = SeriesKey::of(&item.candle);
                 if !engine.knows_series(&key) {
@@ -127,7 +128,10 @@ impl Worker {
                     );
                 }
             }
-            (series, markets)
+            (
+                series.into_iter().collect::<Vec<_>>(),
+                markets.into_iter().collect::<Vec<_>>(),
+            )
         };
         if series.is_empty() && markets.is_empty() {
             return true;
@@ -202,11 +206,12 @@ impl Worker {
     }
 }
 
-fn lower_bound<K: PartialEq>(list: &mut Vec<(K, i64)>, key: K, bound: i64) {
-    match list.iter_mut().find(|(k, _)| *k == key) {
-        Some((_, existing)) => *existing = (*existing).min(bound),
-        None => list.push((key, bound)),
-    }
+/// Keeps the earliest bound per key: history is loaded up to the first candle of the key in the batch.
+fn lower_bound<K: Eq + Hash>(bounds: &mut HashMap<K, i64>, key: K, bound: i64) {
+    bounds
+        .entry(key)
+        .and_modify(|existing| *existing = (*existing).min(bound))
+        .or_insert(bound);
 }
 
 /// Retries `attempt` until it succeeds or `stop` is cancelled, keeping the batch's messages in flight with
@@ -226,14 +231,20 @@ where
     let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
     let progress_every = shared.settings.ack_wait / 3;
     let mut last_progress = Instant::now();
+    let mut failing = false;
     loop {
         match attempt().await {
             Ok(value) => {
-                shared.set_pipeline_ok(true);
+                if failing {
+                    shared.worker_failing(false);
+                }
                 return Some(value);
             }
             Err(error) => {
-                shared.set_pipeline_ok(false);
+                if !failing {
+                    shared.worker_failing(true);
+                    failing = true;
+                }
                 tracing::warn!(step = what, %error, candles = accepted.len(), "batch step failed; holding the batch and retrying");
             }
         }
@@ -244,7 +255,12 @@ where
             last_progress = Instant::now();
         }
         tokio::select! {
-            _ = stop.cancelled() => return None,
+            _ = stop.cancelled() => {
+                if failing {
+                    shared.worker_failing(false);
+                }
+                return None;
+            }
             _ = tokio::time::sleep(backoff.next_delay().min(progress_every)) => {}
         }
     }

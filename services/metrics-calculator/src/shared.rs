@@ -2,7 +2,7 @@
 //! of the partitions this replica owns, and the state readiness reports.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -48,8 +48,8 @@ pub struct Shared {
     pub subjects: Subjects,
     pub settings: Settings,
     owned: Mutex<HashMap<u32, Arc<Owned>>>,
-    /// False while a batch cannot be stored or published; readiness reports it.
-    pub pipeline_ok: AtomicBool,
+    /// Workers currently holding a batch they cannot store or publish; readiness reports it.
+    failing_workers: AtomicUsize,
 }
 
 impl Shared {
@@ -66,7 +66,7 @@ impl Shared {
             subjects,
             settings,
             owned: Mutex::new(HashMap::new()),
-            pipeline_ok: AtomicBool::new(true),
+            failing_workers: AtomicUsize::new(0),
         }
     }
 
@@ -99,7 +99,16 @@ impl Shared {
             .sum()
     }
 
-    pub fn set_pipeline_ok(&self, ok: bool) {
-        self.pipeline_ok.store(ok, Ordering::Relaxed);
+    pub fn pipeline_ok(&self) -> bool {
+        self.failing_workers.load(Ordering::Relaxed) == 0
+    }
+
+    /// A worker started (`true`) or stopped (`false`) failing to store or publish its batch.
+    pub fn worker_failing(&self, failing: bool) {
+        if failing {
+            self.failing_workers.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.failing_workers.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 }

@@ -10,6 +10,7 @@ use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, PullConsumer, pu
 use futures::StreamExt;
 use observability::CancellationToken;
 use platform::Backoff;
+use tokio::task::JoinHandle;
 
 use crate::shared::{Owned, Shared};
 use crate::store::Rows;
@@ -104,18 +105,25 @@ impl Worker {
     }
 
     /// Pulls and processes batches until `stop` is cancelled; a batch in progress is finished first unless it
-    /// is waiting for a dependency (then its messages stay unacknowledged and JetStream redelivers them).
+    /// is waiting for a dependency (then its messages stay unacknowledged and JetStream redelivers them). The
+    /// next batch is pulled while the current one is processed; it is handled strictly after it.
     pub async fn run(mut self, stop: CancellationToken) {
         let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
+        let mut prefetched: Option<JoinHandle<Result<Vec<Message>, WorkerError>>> = None;
         while !stop.is_cancelled() {
+            let mut fetch = prefetched.take().unwrap_or_else(|| self.spawn_fetch());
             let fetched = tokio::select! {
-                _ = stop.cancelled() => return,
-                fetched = self.fetch() => fetched,
+                _ = stop.cancelled() => {
+                    fetch.abort();
+                    return;
+                }
+                fetched = &mut fetch => fetched.unwrap_or_else(|e| Err(WorkerError::Pull(e.to_string()))),
             };
             match fetched {
                 Ok(messages) if messages.is_empty() => {}
                 Ok(messages) => {
                     backoff.reset();
+                    prefetched = Some(self.spawn_fetch());
                     self.process(messages, &stop).await;
                 }
                 Err(error) => {
@@ -127,28 +135,38 @@ impl Worker {
                 }
             }
         }
+        if let Some(fetch) = prefetched {
+            fetch.abort();
+        }
     }
 
-    async fn fetch(&self) -> Result<Vec<Message>, WorkerError> {
-        let settings = &self.shared.settings;
-        let mut batch = self
-            .consumer
-            .batch()
-            .max_messages(settings.flush_size)
-            .expires(settings.flush_interval)
-            .messages()
-            .await
-            .map_err(|e| WorkerError::Pull(e.to_string()))?;
-        let mut messages = Vec::with_capacity(settings.flush_size);
-        while let Some(item) = batch.next().await {
-            match item {
-                Ok(message) => messages.push(message),
-                Err(error) if messages.is_empty() => {
-                    return Err(WorkerError::Pull(error.to_string()));
-                }
-                Err(_) => break,
-            }
-        }
-        Ok(messages)
+    fn spawn_fetch(&self) -> JoinHandle<Result<Vec<Message>, WorkerError>> {
+        let consumer = self.consumer.clone();
+        let size = self.shared.settings.flush_size;
+        let wait = self.shared.settings.flush_interval;
+        tokio::spawn(fetch(consumer, size, wait))
     }
+}
+
+async fn fetch(
+    consumer: PullConsumer,
+    size: usize,
+    wait: Duration,
+) -> Result<Vec<Message>, WorkerError> {
+    let mut batch = consumer
+        .batch()
+        .max_messages(size)
+        .expires(wait)
+        .messages()
+        .await
+        .map_err(|e| WorkerError::Pull(e.to_string()))?;
+    let mut messages = Vec::with_capacity(size);
+    while let Some(item) = batch.next().await {
+        match item {
+            Ok(message) => messages.push(message),
+            Err(error) if messages.is_empty() => return Err(WorkerError::Pull(error.to_string())),
+            Err(_) => break,
+        }
+    }
+    Ok(messages)
 }
