@@ -12,6 +12,12 @@ use market_model::{SubjectKind, Subjects};
 /// the window is a second line of defence, sized for long outages.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(3600);
 
+/// Byte caps. JetStream reserves a file stream's `max_bytes` from the server's storage up front, so the caps are
+/// sized for the default universe (100 symbols x 6 intervals: about 0.5 GB of candles a week) rather than
+/// generously; when a cap is reached the oldest messages go (the database keeps the history).
+pub const CANDLES_MAX_BYTES: i64 = 2 * 1024 * 1024 * 1024;
+pub const METRICS_MAX_BYTES: i64 = 1024 * 1024 * 1024;
+
 /// Closed candles: `candles.<exchange>.<symbol>.<interval>`, kept 7 days (consumers replay from here after
 /// outages; the database keeps history).
 pub fn candles(subjects: &Subjects) -> stream::Config {
@@ -22,7 +28,7 @@ pub fn candles(subjects: &Subjects) -> stream::Config {
         retention: stream::RetentionPolicy::Limits,
         storage: stream::StorageType::File,
         max_age: Duration::from_secs(7 * 24 * 3600),
-        max_bytes: 8 * 1024 * 1024 * 1024,
+        max_bytes: CANDLES_MAX_BYTES,
         max_message_size: 64 * 1024,
         discard: stream::DiscardPolicy::Old,
         duplicate_window: DUPLICATE_WINDOW,
@@ -41,7 +47,7 @@ pub fn metrics(subjects: &Subjects) -> stream::Config {
         retention: stream::RetentionPolicy::Limits,
         storage: stream::StorageType::File,
         max_age: Duration::from_secs(2 * 24 * 3600),
-        max_bytes: 8 * 1024 * 1024 * 1024,
+        max_bytes: METRICS_MAX_BYTES,
         max_message_size: 64 * 1024,
         discard: stream::DiscardPolicy::Old,
         duplicate_window: DUPLICATE_WINDOW,
