@@ -43,7 +43,11 @@ pub async fn ws_handler(
                 .ok_or_else(ApiError::bad_key)?,
         ),
     };
+    // Small buffers: pushes are a few KiB and tungstenite's 128 KiB default read buffer per connection would
+    // dominate memory at thousands of clients.
     Ok(upgrade
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(16 * 1024)
         .max_message_size(64 * 1024)
         .on_upgrade(move |socket| super::session::run(socket, state, key)))
 }
