@@ -27,7 +27,7 @@ pub struct TestApp {
 }
 
 /// Deletes the namespace's CANDLES stream when the test ends (pass or fail): every stream reserves its
-/// `max_bytes` (8 GiB) of the shared server's JetStream storage, so leftovers would starve other tests.
+/// `max_bytes` of the shared server's JetStream storage, so leftovers would starve other tests.
 pub struct StreamCleanup {
     pub nats_url: String,
     pub namespace: String,
