@@ -2,6 +2,7 @@
 //! indicator state per series, one 24 h change per symbol), RSS delta divided by 2,000.
 //!
 //! Run: `cargo bench -p metrics-calculator --bench memory`
+#![allow(clippy::expect_used)] // a benchmark: a failed set-up should fail loudly
 
 use indicators::IndicatorConfig;
 use market_model::{Candle, Interval};

@@ -3,7 +3,7 @@
 //! measured in one run on a private NATS server and a fresh database.
 //!
 //! Run: `cargo bench -p metrics-calculator --bench throughput` (BENCH_SYMBOLS, BENCH_CANDLES_PER_SYMBOL,
-//! BENCH_PARTITIONS override the defaults 1000, 200, "1,4").
+//! BENCH_PARTITIONS, BENCH_FLUSH_SIZE override the defaults 1000, 200, "1,4", 1000).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a failed set-up should fail loudly
 
 use std::time::{Duration, Instant};
@@ -80,7 +80,12 @@ async fn publish(js: &jetstream::Context, subjects: &Subjects, candles: &[Candle
 }
 
 /// The calculator's pull pattern without the calculator: batches of 1,000, decode, ack each message.
-async fn raw_consumer(js: &jetstream::Context, subjects: &Subjects, total: usize) -> f64 {
+async fn raw_consumer(
+    js: &jetstream::Context,
+    subjects: &Subjects,
+    total: usize,
+    flush: usize,
+) -> f64 {
     let stream = js.get_stream(subjects.candles_stream()).await.unwrap();
     let consumer = stream
         .create_consumer(pull::Config {
@@ -96,7 +101,7 @@ async fn raw_consumer(js: &jetstream::Context, subjects: &Subjects, total: usize
     while seen < total {
         let mut batch = consumer
             .batch()
-            .max_messages(1_000)
+            .max_messages(flush)
             .expires(Duration::from_millis(100))
             .messages()
             .await
@@ -112,7 +117,11 @@ async fn raw_consumer(js: &jetstream::Context, subjects: &Subjects, total: usize
 }
 
 /// The calculator's compute and insert path without NATS: (compute rate, insert rate).
-async fn raw_compute_and_insert(pool: &sqlx::PgPool, candles: &[Candle]) -> (f64, f64) {
+async fn raw_compute_and_insert(
+    pool: &sqlx::PgPool,
+    candles: &[Candle],
+    flush: usize,
+) -> (f64, f64) {
     let mut engine = Engine::new(IndicatorConfig::default()).unwrap();
     let started = Instant::now();
     let snapshots: Vec<_> = candles
@@ -125,7 +134,7 @@ async fn raw_compute_and_insert(pool: &sqlx::PgPool, candles: &[Candle]) -> (f64
     let compute = candles.len() as f64 / started.elapsed().as_secs_f64();
     let mut rows = Rows::default();
     let started = Instant::now();
-    for (chunk, snaps) in candles.chunks(1_000).zip(snapshots.chunks(1_000)) {
+    for (chunk, snaps) in candles.chunks(flush).zip(snapshots.chunks(flush)) {
         rows.clear();
         for (candle, snapshot) in chunk.iter().zip(snaps) {
             rows.push(candle, snapshot);
@@ -138,7 +147,12 @@ async fn raw_compute_and_insert(pool: &sqlx::PgPool, candles: &[Candle]) -> (f64
     )
 }
 
-async fn end_to_end(common: &platform::CommonConfig, partitions: u32, total: usize) -> f64 {
+async fn end_to_end(
+    common: &platform::CommonConfig,
+    partitions: u32,
+    total: usize,
+    flush: usize,
+) -> f64 {
     let database = TestDatabase::create().await;
     let pool = database.pool().await;
     migrate::run(&pool, Schema::Timeseries).await.unwrap();
@@ -146,23 +160,44 @@ async fn end_to_end(common: &platform::CommonConfig, partitions: u32, total: usi
     config.common.database_url = database.url().to_string();
     config.partitions = partitions;
     config.flush_interval_ms = 100;
+    config.flush_size = u32::try_from(flush).unwrap();
     let started = Instant::now();
     let app = App::build(config).await.unwrap();
     let shutdown = app.shutdown_token();
     let handle = tokio::spawn(app.run());
-    loop {
-        let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM indicator_values")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        if stored as usize >= total {
-            break;
-        }
+    // Done when every partition consumer has acknowledged everything (acks follow the commit); polling NATS
+    // rather than count(*) keeps the probe from competing with the inserts.
+    let client = async_nats::connect(&common.nats_url).await.unwrap();
+    let js = jetstream::new(client);
+    let subjects = Subjects::new(&common.nats_namespace).unwrap();
+    'wait: loop {
         tokio::time::sleep(Duration::from_millis(20)).await;
+        for partition in 0..partitions {
+            let name = metrics_calculator::consumer_name(partition, partitions);
+            let Ok(mut consumer) = js
+                .get_consumer_from_stream::<pull::Config, _, _>(&name, &subjects.candles_stream())
+                .await
+            else {
+                continue 'wait;
+            };
+            match consumer.info().await {
+                Ok(info)
+                    if info.num_pending == 0
+                        && info.num_ack_pending == 0
+                        && info.delivered.stream_sequence > 0 => {}
+                _ => continue 'wait,
+            }
+        }
+        break;
     }
     let rate = total as f64 / started.elapsed().as_secs_f64();
     shutdown.cancel();
     handle.await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM indicator_values")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored as usize, total, "every candle stored");
     rate
 }
 
@@ -170,6 +205,7 @@ async fn end_to_end(common: &platform::CommonConfig, partitions: u32, total: usi
 async fn main() {
     let symbols = env_or("BENCH_SYMBOLS", 1_000);
     let per_symbol = env_or("BENCH_CANDLES_PER_SYMBOL", 200);
+    let flush = env_or("BENCH_FLUSH_SIZE", 1_000);
     let partition_counts: Vec<u32> = std::env::var("BENCH_PARTITIONS")
         .unwrap_or_else(|_| "1,4".into())
         .split(',')
@@ -196,16 +232,17 @@ async fn main() {
         total as f64 / started.elapsed().as_secs_f64()
     );
 
-    let nats_rate = raw_consumer(&js, &subjects, total).await;
+    let nats_rate = raw_consumer(&js, &subjects, total, flush).await;
     let database = TestDatabase::create().await;
     let pool = database.pool().await;
     migrate::run(&pool, Schema::Timeseries).await.unwrap();
-    let (compute_rate, insert_rate) = raw_compute_and_insert(&pool, &all).await;
+    let (compute_rate, insert_rate) = raw_compute_and_insert(&pool, &all, flush).await;
+    println!("batches of {flush}");
     println!("raw JetStream pull+decode+ack: {nats_rate:>9.0} candles/s");
     println!("raw indicator compute:         {compute_rate:>9.0} candles/s");
     println!("raw batched UNNEST upsert:     {insert_rate:>9.0} candles/s");
     for partitions in partition_counts {
-        let rate = end_to_end(&common, partitions, total).await;
+        let rate = end_to_end(&common, partitions, total, flush).await;
         println!(
             "end-to-end, {partitions} partition(s), 1 replica: {rate:>9.0} candles/s ({:.2} of raw JetStream, {:.2} of raw insert)",
             rate / nats_rate,
