@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use async_nats::jetstream::kv::{Store, UpdateErrorKind};
 use bytes::Bytes;
 use futures::StreamExt;
-use observability::catalog::metrics_calculator::{CONSUMER_PENDING, PARTITIONS_OWNED};
+use observability::catalog::metrics_calculator::CONSUMER_PENDING;
 use observability::{CancellationToken, TaskResult};
 use tokio::task::JoinHandle;
 
@@ -146,7 +146,6 @@ impl Coordinator {
                 self.claim(partition).await;
             }
         }
-        PARTITIONS_OWNED.gauge().set(self.leases.len() as f64);
         CONSUMER_PENDING
             .gauge()
             .set(self.shared.total_pending() as f64);

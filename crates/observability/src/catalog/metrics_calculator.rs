@@ -53,11 +53,6 @@ pub static POISON_MESSAGES: MetricDef = MetricDef::new_counter(
         &["undecodable", "mismatch", "rejected", "max_deliver"],
     )],
 );
-pub static PARTITIONS_OWNED: MetricDef = MetricDef::new_gauge(
-    "metrics_calculator_partitions_owned",
-    "Candle partitions this replica holds a lease for (sums to the partition count across healthy replicas).",
-    &[],
-);
 pub static LAST_PROCESSED: MetricDef = MetricDef::new_gauge(
     "metrics_calculator_last_processed_candle_timestamp_seconds",
     "Open time of the newest closed candle stored (Unix seconds), for freshness alerts.",
@@ -78,7 +73,6 @@ pub fn catalog() -> Catalog {
             &BATCH_SIZE,
             &REDELIVERIES,
             &POISON_MESSAGES,
-            &PARTITIONS_OWNED,
             &LAST_PROCESSED,
             &common::NATS_MESSAGES_PUBLISHED,
             &common::NATS_PUBLISH_ERRORS,
