@@ -77,12 +77,7 @@ impl App {
         let shutdown = runtime.shutdown_token();
         let state = AppState {
             view: Arc::default(),
-            hub: ws::Hub::new(
-                nats.clone(),
-                subjects.clone(),
-                config.ws.send_queue,
-                shutdown.clone(),
-            ),
+            hub: ws::Hub::new(nats.clone(), subjects.clone(), shutdown.clone()),
             keys: Arc::new(keys::KeyVerifier::new(
                 keys::KeyStore::new(app_db.clone()),
                 config.http.api_key_cache(),

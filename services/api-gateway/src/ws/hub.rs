@@ -1,7 +1,8 @@
-//! Fan-out: one broadcast channel per WebSocket channel name, created on first subscription and shared by all
+//! Fan-out: per WebSocket channel name, the bounded send queues of the clients subscribed to it, shared by all
 //! clients of this gateway instance. Market channels are fed by the screener feed (the instance's single NATS
 //! subscription to metric snapshots); each `alerts` channel gets its own NATS subscription (`alerts.<key id>`)
-//! while it has subscribers. Every message is serialised once, whatever the number of clients.
+//! while it has subscribers. Every message is serialised once, whatever the number of clients, and offered to
+//! each queue without waiting: a full queue marks its client slow (closed with 1013), never delaying others.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -11,18 +12,25 @@ use futures::StreamExt;
 use market_model::{MetricSnapshot, Subjects};
 use observability::CancellationToken;
 use observability::catalog::common::NATS_MESSAGES_RECEIVED;
-use tokio::sync::broadcast;
+use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::batcher::ScreenerBatcher;
 use super::message::push;
 
+/// One client's place in a channel: its bounded queue and the token that marks it too slow.
+#[derive(Debug, Clone)]
+pub struct Subscriber {
+    pub id: u64,
+    pub queue: mpsc::Sender<Utf8Bytes>,
+    pub slow: CancellationToken,
+}
+
 #[derive(Debug)]
 pub struct Hub {
-    channels: Mutex<HashMap<String, broadcast::Sender<Utf8Bytes>>>,
+    channels: Mutex<HashMap<String, Vec<Subscriber>>>,
     tickers: Mutex<HashMap<String, (f64, Option<f64>)>>,
     batcher: ScreenerBatcher,
-    capacity: usize,
     nats: async_nats::Client,
     subjects: Subjects,
     shutdown: CancellationToken,
@@ -32,53 +40,64 @@ impl Hub {
     pub fn new(
         nats: async_nats::Client,
         subjects: Subjects,
-        capacity: usize,
         shutdown: CancellationToken,
     ) -> Arc<Self> {
         Arc::new(Self {
             channels: Mutex::default(),
             tickers: Mutex::default(),
             batcher: ScreenerBatcher::default(),
-            capacity: capacity.max(1),
             nats,
             subjects,
             shutdown,
         })
     }
 
-    /// A receiver for `channel` (the internal name: `alerts:<key id>` for a key's alerts).
-    pub fn subscribe(self: &Arc<Self>, channel: &str) -> broadcast::Receiver<Utf8Bytes> {
+    /// Adds a client to `channel` (the internal name: `alerts:<key id>` for a key's alerts).
+    pub fn subscribe(self: &Arc<Self>, channel: &str, subscriber: Subscriber) {
         let mut channels = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(sender) = channels.get(channel) {
-            return sender.subscribe();
+        if let Some(subscribers) = channels.get_mut(channel) {
+            subscribers.push(subscriber);
+            return;
         }
-        let (sender, receiver) = broadcast::channel(self.capacity);
-        channels.insert(channel.to_string(), sender.clone());
+        channels.insert(channel.to_string(), vec![subscriber]);
         if let Some(key) = channel.strip_prefix("alerts:").and_then(|k| k.parse().ok()) {
-            tokio::spawn(Arc::clone(self).forward_alerts(key, channel.to_string(), sender));
+            tokio::spawn(Arc::clone(self).forward_alerts(key, channel.to_string()));
         }
-        receiver
     }
 
-    /// Sends to the channel's subscribers, if it has any (dropping the channel once the last one left).
+    pub fn unsubscribe(&self, channel: &str, id: u64) {
+        let mut channels = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(subscribers) = channels.get_mut(channel) {
+            subscribers.retain(|s| s.id != id);
+            if subscribers.is_empty() && !channel.starts_with("alerts:") {
+                channels.remove(channel);
+            }
+        }
+    }
+
+    /// Offers the message to every subscriber's queue without waiting; full queues mark their client slow.
     pub fn publish(&self, channel: &str, message: impl FnOnce() -> Utf8Bytes) {
         let mut channels = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(sender) = channels.get(channel) else {
+        let Some(subscribers) = channels.get_mut(channel) else {
             return;
         };
-        if sender.receiver_count() == 0 {
-            channels.remove(channel);
+        if subscribers.is_empty() {
             return;
         }
-        // Err only means every receiver left meanwhile.
-        let _ = sender.send(message());
+        let message = message();
+        subscribers.retain(|s| match s.queue.try_send(message.clone()) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                s.slow.cancel();
+                false
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        });
     }
 
     pub fn has_subscribers(&self, channel: &str) -> bool {
         let channels = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
-        channels
-            .get(channel)
-            .is_some_and(|s| s.receiver_count() > 0)
+        channels.get(channel).is_some_and(|s| !s.is_empty())
     }
 
     /// Routes one snapshot from the feed to `metrics:`, `ticker:` and the `screener:` batch.
@@ -141,12 +160,7 @@ impl Hub {
     }
 
     /// One NATS subscription per key with WebSocket subscribers; ends when the last one has left.
-    async fn forward_alerts(
-        self: Arc<Self>,
-        key: Uuid,
-        channel: String,
-        sender: broadcast::Sender<Utf8Bytes>,
-    ) {
+    async fn forward_alerts(self: Arc<Self>, key: Uuid, channel: String) {
         let subject = match self.subjects.alerts(key) {
             Ok(subject) => subject,
             Err(error) => return tracing::error!(%error, "invalid alerts subject"),
@@ -170,7 +184,7 @@ impl Hub {
                     };
                     NATS_MESSAGES_RECEIVED.counter_with(&[("kind", "alerts")]).increment(1);
                     match serde_json::from_slice::<serde_json::Value>(&message.payload) {
-                        Ok(event) => drop(sender.send(push("alerts", &event))),
+                        Ok(event) => self.publish(&channel, || push("alerts", &event)),
                         Err(error) => tracing::warn!(%error, "ignoring an alert event that is not JSON"),
                     }
                 }
@@ -185,9 +199,7 @@ impl Hub {
 
     fn remove_if_idle(&self, channel: &str, force: bool) -> bool {
         let mut channels = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
-        let idle = channels
-            .get(channel)
-            .is_none_or(|s| s.receiver_count() == 0);
+        let idle = channels.get(channel).is_none_or(Vec::is_empty);
         if idle || force {
             channels.remove(channel);
         }

@@ -3,7 +3,6 @@
 
 mod batcher;
 mod channel;
-mod forwarder;
 mod handler;
 mod hub;
 mod message;

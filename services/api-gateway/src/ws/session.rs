@@ -2,6 +2,7 @@
 //! with 1013 when too slow, 1001 at shutdown.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
@@ -13,11 +14,10 @@ use observability::catalog::api_gateway::{
 };
 use serde_json::json;
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use super::channel::Channel;
-use super::forwarder;
+use super::hub::Subscriber;
 use super::message::{ClientMessage, error, reply};
 use crate::state::AppState;
 
@@ -29,12 +29,17 @@ enum End {
     ClientClosed,
 }
 
+/// Tells sessions apart in the hub's subscriber lists.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
 struct Session {
     state: AppState,
+    id: u64,
     key: Option<Uuid>,
     queue: mpsc::Sender<Utf8Bytes>,
     slow: CancellationToken,
-    subscriptions: HashMap<String, JoinHandle<()>>,
+    /// Client channel name -> hub channel name.
+    subscriptions: HashMap<String, String>,
 }
 
 pub async fn run(socket: WebSocket, state: AppState, key: Option<Uuid>) {
@@ -42,6 +47,7 @@ pub async fn run(socket: WebSocket, state: AppState, key: Option<Uuid>) {
     let (queue, mut outgoing) = mpsc::channel(state.ws.send_queue.max(1));
     let mut session = Session {
         state: state.clone(),
+        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         key,
         queue,
         slow: CancellationToken::new(),
@@ -87,8 +93,8 @@ pub async fn run(socket: WebSocket, state: AppState, key: Option<Uuid>) {
             }
         }
     };
-    for (_, forwarder) in session.subscriptions.drain() {
-        forwarder.abort();
+    for (_, hub_name) in session.subscriptions.drain() {
+        state.hub.unsubscribe(&hub_name, session.id);
     }
     let close = match end {
         End::Slow => {
@@ -145,8 +151,8 @@ impl Session {
             }
             ClientMessage::Unsubscribe { channels } => {
                 for name in &channels {
-                    if let Some(forwarder) = self.subscriptions.remove(name) {
-                        forwarder.abort();
+                    if let Some(hub_name) = self.subscriptions.remove(name) {
+                        self.state.hub.unsubscribe(&hub_name, self.id);
                     }
                 }
                 self.send(reply("unsubscribed", json!({"channels": channels})));
@@ -175,9 +181,13 @@ impl Session {
         let hub_name = channel
             .hub_name(self.key)
             .ok_or_else(|| ("unauthorized", "alerts needs an API key".to_string()))?;
-        let receiver = self.state.hub.subscribe(&hub_name);
-        let forwarder = forwarder::spawn(receiver, self.queue.clone(), self.slow.clone());
-        self.subscriptions.insert(name.to_string(), forwarder);
+        let subscriber = Subscriber {
+            id: self.id,
+            queue: self.queue.clone(),
+            slow: self.slow.clone(),
+        };
+        self.state.hub.subscribe(&hub_name, subscriber);
+        self.subscriptions.insert(name.to_string(), hub_name);
         Ok(())
     }
 }
