@@ -18,7 +18,7 @@ esac
 
 echo "==> building ($PROFILE profile; the first build takes a few minutes)"
 cargo build --locked --profile "$PROFILE" --bins
-BIN="$ROOT/target/$PROFILE"
+BIN="$ROOT/target/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")"
 
 echo "==> local stack"
 scripts/local-stack.sh up

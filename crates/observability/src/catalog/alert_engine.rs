@@ -80,7 +80,10 @@ pub static TRIGGERS_DROPPED: MetricDef = MetricDef::new_counter(
 pub static POISON_MESSAGES: MetricDef = MetricDef::new_counter(
     "alert_engine_poison_messages_total",
     "Metric snapshots terminated without processing, by reason.",
-    &[LabelDef::known("reason", &["undecodable", "unsupported_version"])],
+    &[LabelDef::known(
+        "reason",
+        &["undecodable", "unsupported_version"],
+    )],
 );
 pub static END_TO_END: MetricDef = MetricDef::new_histogram(
     "alert_engine_snapshot_to_webhook_seconds",
