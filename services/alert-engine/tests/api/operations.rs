@@ -82,3 +82,8 @@ async fn sigterm_turns_readiness_off_and_exits_zero_within_the_drain_limit() {
     ];
     contract::assert_sigterm_drains(env!("CARGO_BIN_EXE_alert-engine"), &env).await;
 }
+
+#[test]
+fn invalid_configuration_exits_with_code_2_and_names_the_setting() {
+    test_support::contract::assert_invalid_config_exits_2(env!("CARGO_BIN_EXE_alert-engine"));
+}
