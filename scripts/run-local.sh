@@ -25,13 +25,13 @@ scripts/local-stack.sh up
 
 pids=()
 stop_all() {
-  trap - INT TERM EXIT
+  trap - INT TERM
   echo; echo "==> stopping"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "==> stopped"
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all; exit 0' INT TERM
 
 # Each process's lines are prefixed with its name; JSON logs stay one object per line.
 start() {
@@ -67,3 +67,5 @@ cat <<TABLE
 TABLE
 wait -n "${pids[@]}" || true
 echo "==> a process exited; stopping the others"
+stop_all
+exit 1
