@@ -1,12 +1,12 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else is a convenience.
 SHELL := /bin/bash
+# Only `make run` reads EXCHANGE (sim or binance); it is not exported, so tests never see it.
 EXCHANGE ?= sim
-export EXCHANGE
 
 .PHONY: run test bench build fmt lint stack-up stack-down stack-status
 
 run: ## the whole product locally (simulator by default; EXCHANGE=binance for live data)
-	scripts/run-local.sh
+	EXCHANGE=$(EXCHANGE) scripts/run-local.sh
 
 test: ## fmt, clippy and every test against real NATS, PostgreSQL and Redis
 	scripts/test.sh
