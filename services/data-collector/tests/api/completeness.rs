@@ -9,7 +9,7 @@ use market_model::Interval;
 use test_support::local_common_config;
 
 use crate::helpers::{TestApp, collector_config, spawn_collector, start_sim, wait_until};
-use crate::store::{diff, settle};
+use crate::store::{diff, settle, settle_past};
 
 const SYMBOLS: &[&str] = &["BTCUSDT", "ETHUSDT", "SOLUSDT"];
 
@@ -55,7 +55,14 @@ async fn drops_skips_stalls_and_a_restart_lose_and_duplicate_nothing() {
     )
     .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let (got, want) = settle(&sim, &nats_url, &namespace, Duration::from_secs(20)).await;
+    let (got, want) = settle_past(
+        &sim,
+        &nats_url,
+        &namespace,
+        restarted_at,
+        Duration::from_secs(20),
+    )
+    .await;
     second.stop().await;
 
     assert_eq!(got, want, "{}", diff(&got, &want));

@@ -6,7 +6,7 @@ use std::time::Duration;
 use test_support::{PrivateServer, local_common_config, wait_for_status};
 
 use crate::helpers::{collector_config, spawn_collector, start_sim, wait_until};
-use crate::store::{diff, settle};
+use crate::store::{diff, settle_past};
 
 const SYMBOLS: &[&str] = &["BTCUSDT", "ETHUSDT"];
 
@@ -41,17 +41,14 @@ async fn every_candle_reaches_the_stream_after_a_nats_outage() {
     server.restart();
     wait_for_status(&ready, 200, Duration::from_secs(10)).await;
 
-    // `settle` compares the stored range with the simulator's history for that range; keep settling until the
-    // range also reaches past the outage, so the check below does not race the first publishes after it.
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    let (got, want) = loop {
-        let (got, want) = settle(&sim, &nats_url, &namespace, Duration::from_secs(5)).await;
-        let newest = got.keys().map(|(_, _, open)| *open).max().unwrap_or(0);
-        if (got == want && newest > before + 60_000) || std::time::Instant::now() > deadline {
-            break (got, want);
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    };
+    let (got, want) = settle_past(
+        &sim,
+        &nats_url,
+        &namespace,
+        before + 60_000,
+        Duration::from_secs(30),
+    )
+    .await;
     let backfilled = app.counted("data_collector_backfilled_candles_total").await;
     app.stop().await;
     assert_eq!(got, want, "{}", diff(&got, &want));

@@ -101,6 +101,33 @@ pub async fn settle(
     }
 }
 
+/// Like [`settle`], but also waits until the stored range reaches past `after_ms`: `settle` only compares the
+/// range stored so far, so right after an outage or a restart it can agree before the newest candles arrive.
+pub async fn settle_past(
+    sim: &RunningSim,
+    nats_url: &str,
+    namespace: &str,
+    after_ms: i64,
+    timeout: Duration,
+) -> (
+    BTreeMap<(String, Interval, i64), usize>,
+    BTreeMap<(String, Interval, i64), usize>,
+) {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let (got, want) = settle(sim, nats_url, namespace, Duration::from_secs(5)).await;
+        let newest = got
+            .keys()
+            .map(|(_, _, open)| *open)
+            .max()
+            .unwrap_or(i64::MIN);
+        if (got == want && newest > after_ms) || Instant::now() > deadline {
+            return (got, want);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
 /// Describes the differences between stored and expected candles (for assertion messages).
 pub fn diff(
     got: &BTreeMap<(String, Interval, i64), usize>,
