@@ -113,4 +113,12 @@ impl ServiceRuntime {
     pub async fn run(self) -> RunOutcome {
         self.supervisor.run().await
     }
+
+    /// A binary's life after start-up: stop on SIGINT/SIGTERM, drain, log the outcome, give the exit code.
+    pub async fn serve_until_signalled(self) -> std::process::ExitCode {
+        self.listen_for_signals();
+        let outcome = self.run().await;
+        tracing::info!(?outcome, "stopped");
+        outcome.exit_code()
+    }
 }

@@ -250,12 +250,7 @@ async fn run_engine(parts: Parts, shutdown: CancellationToken) {
 /// The binary's body: start, serve until SIGINT/SIGTERM, drain, exit.
 pub async fn run(config: Config) -> ExitCode {
     match App::build(config).await {
-        Ok(app) => {
-            app.runtime.listen_for_signals();
-            let outcome = app.run().await;
-            tracing::info!(?outcome, "stopped");
-            outcome.exit_code()
-        }
+        Ok(app) => app.runtime.serve_until_signalled().await,
         Err(error) => {
             tracing::error!(%error, "cannot start");
             ExitCode::FAILURE

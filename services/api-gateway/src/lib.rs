@@ -180,12 +180,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         return keys::run_command(&cli.config, command).await;
     }
     match App::build(cli.config).await {
-        Ok(app) => {
-            app.runtime.listen_for_signals();
-            let outcome = app.run().await;
-            tracing::info!(?outcome, "stopped");
-            outcome.exit_code()
-        }
+        Ok(app) => app.runtime.serve_until_signalled().await,
         Err(error) => {
             tracing::error!(%error, "cannot start");
             ExitCode::FAILURE
