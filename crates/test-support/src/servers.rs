@@ -79,9 +79,18 @@ impl PrivateServer {
         let port = self.port.to_string();
         let mut command = match self.kind {
             Kind::Nats => {
+                // Explicit JetStream limits: without them the server takes 75% of the free space of the
+                // folder's file system, and a small or nearly full temporary folder (seen on CI machines) then
+                // refuses the product's streams, whose `max_bytes` JetStream reserves up front.
+                let config = self.dir.join("nats-server.conf");
+                let text = format!(
+                    "listen: \"127.0.0.1:{port}\"\njetstream {{\n  store_dir: {dir:?}\n  \
+                     max_memory_store: 1GB\n  max_file_store: 1TB\n}}\n",
+                    dir = self.dir.join("jetstream"),
+                );
+                std::fs::write(&config, text).expect("write the private NATS configuration");
                 let mut c = Command::new("nats-server");
-                c.args(["-a", "127.0.0.1", "-p", &port, "-js", "-sd"])
-                    .arg(&self.dir);
+                c.arg("-c").arg(&config);
                 c
             }
             Kind::Redis => {

@@ -20,8 +20,8 @@ pub struct TestApp {
     pub _nats: Option<PrivateServer>,
 }
 
-/// Starts the service on free ports, against a fresh database and a private NATS server (the CANDLES and
-/// METRICS streams reserve 8 GiB each, more than a shared server can hold for many tests at once).
+/// Starts the service on free ports, against a fresh database and a private NATS server (JetStream reserves
+/// the CANDLES and METRICS streams' 2 GiB and 1 GiB caps up front; many tests at once would exhaust a shared server).
 /// `customise` points dependencies elsewhere (a private server the test stops and restarts).
 pub async fn spawn_app(customise: impl FnOnce(&mut platform::CommonConfig)) -> TestApp {
     let nats = PrivateServer::nats();
