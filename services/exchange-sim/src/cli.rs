@@ -70,9 +70,12 @@ pub struct Cli {
     pub connection_window_secs: f64,
     #[arg(long, default_value_t = 86_400.0)]
     pub lifetime_secs: f64,
-    /// REST request weight per IP per minute.
+    /// REST request weight per IP per --weight-window-secs.
     #[arg(long, default_value_t = 6000)]
     pub weight_limit: u32,
+    /// The rolling window of --weight-limit (Binance: 60 s).
+    #[arg(long, default_value_t = 60.0)]
+    pub weight_window_secs: f64,
     /// How long an IP that ignores a 429 gets 418.
     #[arg(long, default_value_t = 120.0)]
     pub ban_secs: f64,
@@ -128,6 +131,7 @@ impl Cli {
                 connection_window: secs("connection-window-secs", self.connection_window_secs)?,
                 connection_lifetime: secs("lifetime-secs", self.lifetime_secs)?,
                 weight_limit: self.weight_limit,
+                weight_window: secs("weight-window-secs", self.weight_window_secs)?,
                 ban_duration: secs("ban-secs", self.ban_secs)?,
             },
             faults: Faults {

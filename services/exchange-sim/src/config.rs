@@ -54,6 +54,8 @@ pub struct Limits {
     pub connection_window: Duration,
     pub connection_lifetime: Duration,
     pub weight_limit: u32,
+    /// The rolling window `weight_limit` applies to (Binance: one minute; tests shrink it).
+    pub weight_window: Duration,
     /// How long an IP that keeps calling during a 429 is answered 418.
     pub ban_duration: Duration,
 }
@@ -69,6 +71,7 @@ impl Default for Limits {
             connection_window: Duration::from_secs(300),
             connection_lifetime: Duration::from_secs(24 * 3600),
             weight_limit: 6000,
+            weight_window: Duration::from_secs(60),
             ban_duration: Duration::from_secs(120),
         }
     }
@@ -162,6 +165,7 @@ impl SimConfig {
             ("pong-timeout", Some(l.pong_timeout)),
             ("connection-window", Some(l.connection_window)),
             ("lifetime", Some(l.connection_lifetime)),
+            ("weight-window", Some(l.weight_window)),
             ("ban", Some(l.ban_duration)),
             ("drop-every", self.faults.drop_every),
             ("stall-after", self.faults.stall_after),

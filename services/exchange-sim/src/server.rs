@@ -23,6 +23,7 @@ use crate::market::universe::Universe;
 use crate::rest::{control, klines, market, ticker, weights};
 use crate::state::Shared;
 use crate::stats::{Stats, StatsSnapshot};
+use crate::ws::stalls::StreamStalls;
 use crate::ws::upgrade;
 
 /// How long `shutdown` waits for the server to drain before giving up.
@@ -43,6 +44,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let sim = Router::new()
         .route("/sim/stats", get(control::stats))
         .route("/sim/drop-connections", post(control::drop_connections))
+        .route("/sim/streams/{stream}/stall", post(control::stall_stream))
         .route("/sim/symbols/{symbol}", post(control::list_symbol))
         .route("/sim/symbols/{symbol}", delete(control::delist_symbol))
         .route(
@@ -93,6 +95,7 @@ impl Simulator {
             connections: upgrade::ConnectionLimiter::default(),
             weights: weights::WeightLimiter::default(),
             next_connection_id: AtomicU64::new(0),
+            stalls: StreamStalls::default(),
             config,
         });
         let app = router(Arc::clone(&shared)).into_make_service_with_connect_info::<SocketAddr>();
@@ -175,6 +178,12 @@ impl RunningSim {
         self.shared
             .drop_all
             .send_modify(|generation| *generation += 1);
+    }
+
+    /// Silences the stream's current subscriptions until it is subscribed again (same as
+    /// `POST /sim/streams/{stream}/stall`).
+    pub fn stall_stream(&self, stream: &str) {
+        self.shared.stalls.stall(stream);
     }
 
     /// Resolves when shutdown was requested from elsewhere (never, unless `shutdown` is called).

@@ -11,6 +11,7 @@ use crate::market::replay::Replay;
 use crate::market::universe::Universe;
 use crate::rest::weights::WeightLimiter;
 use crate::stats::Stats;
+use crate::ws::stalls::StreamStalls;
 use crate::ws::upgrade::ConnectionLimiter;
 
 #[derive(Debug)]
@@ -26,6 +27,7 @@ pub struct Shared {
     pub connections: ConnectionLimiter,
     pub weights: WeightLimiter,
     pub next_connection_id: AtomicU64,
+    pub stalls: StreamStalls,
 }
 
 impl Shared {

@@ -5,6 +5,8 @@ mod completeness;
 mod helpers;
 mod nats_outage;
 mod operations;
+mod quiet;
+mod rate_limit;
 mod rotation;
 mod sharding;
 mod store;

@@ -69,6 +69,15 @@ pub async fn delist_symbol(State(shared): State<Arc<Shared>>, Path(symbol): Path
     }
 }
 
+pub async fn stall_stream(
+    State(shared): State<Arc<Shared>>,
+    Path(stream): Path<String>,
+) -> Json<Value> {
+    shared.stalls.stall(&stream);
+    tracing::info!(%stream, "stream stalled until it is subscribed again");
+    Json(json!({"stream": stream, "stalled": true}))
+}
+
 pub async fn set_status(
     State(shared): State<Arc<Shared>>,
     Path((symbol, status)): Path<(String, String)>,

@@ -1,4 +1,4 @@
-//! Request weight per IP per rolling minute, with Binance's escalation: over the limit = 429 with
+//! Request weight per IP per rolling window (a minute, as on Binance, unless configured), with Binance's escalation: over the limit = 429 with
 //! `Retry-After`; calling again before that time = 418 (a ban). `X-MBX-USED-WEIGHT-1M` on every response.
 
 use std::collections::{HashMap, VecDeque};
@@ -11,11 +11,10 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::config::Limits;
 use crate::rest::error::ApiError;
 use crate::state::Shared;
 use crate::stats::Stats;
-
-const WINDOW: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Default)]
 struct IpWeight {
@@ -39,18 +38,16 @@ pub struct WeightLimiter {
 }
 
 impl WeightLimiter {
-    pub fn charge(
-        &self,
-        ip: IpAddr,
-        weight: u32,
-        limit: u32,
-        ban: Duration,
-        now: Instant,
-    ) -> Charge {
+    pub fn charge(&self, ip: IpAddr, weight: u32, limits: &Limits, now: Instant) -> Charge {
+        let (limit, window, ban) = (
+            limits.weight_limit,
+            limits.weight_window,
+            limits.ban_duration,
+        );
         let mut map = self.ips.lock().unwrap_or_else(PoisonError::into_inner);
         let s = map.entry(ip).or_default();
         while let Some(&(at, w)) = s.spent.front() {
-            if now.duration_since(at) < WINDOW {
+            if now.duration_since(at) < window {
                 break;
             }
             s.spent.pop_front();
@@ -70,8 +67,8 @@ impl WeightLimiter {
             };
         }
         if s.used + weight > limit {
-            let retry_after = s.spent.front().map_or(WINDOW, |(at, _)| {
-                (*at + WINDOW).saturating_duration_since(now)
+            let retry_after = s.spent.front().map_or(window, |(at, _)| {
+                (*at + window).saturating_duration_since(now)
             });
             s.retry_at = Some(now + retry_after);
             return Charge::TooMany {
@@ -137,13 +134,10 @@ pub async fn limit(
     let limits = &shared.config.limits;
     let stats = &shared.stats;
     Stats::inc(&stats.rest_requests);
-    match shared.weights.charge(
-        addr.ip(),
-        weight,
-        limits.weight_limit,
-        limits.ban_duration,
-        Instant::now(),
-    ) {
+    match shared
+        .weights
+        .charge(addr.ip(), weight, limits, Instant::now())
+    {
         Charge::Ok { used } => with_used(next.run(request).await, used),
         Charge::TooMany { used, retry_after } => {
             Stats::inc(&stats.rest_429);
@@ -172,23 +166,53 @@ mod tests {
     fn over_the_limit_gives_429_then_418_until_the_ban_ends() {
         let l = WeightLimiter::default();
         let ip = IpAddr::from([1, 2, 3, 4]);
-        let ban = Duration::from_secs(120);
+        let limits = Limits {
+            weight_limit: 30,
+            ban_duration: Duration::from_secs(120),
+            ..Limits::default()
+        };
         let t0 = Instant::now();
-        assert_eq!(l.charge(ip, 20, 30, ban, t0), Charge::Ok { used: 20 });
+        assert_eq!(l.charge(ip, 20, &limits, t0), Charge::Ok { used: 20 });
         assert!(matches!(
-            l.charge(ip, 20, 30, ban, t0),
+            l.charge(ip, 20, &limits, t0),
             Charge::TooMany { used: 20, .. }
         ));
         assert!(matches!(
-            l.charge(ip, 1, 30, ban, t0),
+            l.charge(ip, 1, &limits, t0),
             Charge::Banned { .. }
         ));
         assert!(matches!(
-            l.charge(ip, 1, 30, ban, t0 + Duration::from_secs(100)),
+            l.charge(ip, 1, &limits, t0 + Duration::from_secs(100)),
             Charge::Banned { .. }
         ));
         assert_eq!(
-            l.charge(ip, 1, 30, ban, t0 + Duration::from_secs(121)),
+            l.charge(ip, 1, &limits, t0 + Duration::from_secs(121)),
+            Charge::Ok { used: 1 }
+        );
+    }
+
+    #[test]
+    fn the_window_is_configurable_and_retry_after_ends_with_it() {
+        let l = WeightLimiter::default();
+        let ip = IpAddr::from([1, 2, 3, 4]);
+        let limits = Limits {
+            weight_limit: 10,
+            weight_window: Duration::from_secs(2),
+            ..Limits::default()
+        };
+        let t0 = Instant::now();
+        assert_eq!(l.charge(ip, 10, &limits, t0), Charge::Ok { used: 10 });
+        let later = t0 + Duration::from_millis(500);
+        assert_eq!(
+            l.charge(ip, 1, &limits, later),
+            Charge::TooMany {
+                used: 10,
+                retry_after: Duration::from_millis(1500)
+            }
+        );
+        // Waiting exactly as long as told frees the window: no ban.
+        assert_eq!(
+            l.charge(ip, 1, &limits, later + Duration::from_millis(1500)),
             Charge::Ok { used: 1 }
         );
     }

@@ -39,6 +39,8 @@ pub struct Feed {
     name_hash: u64,
     update_every: Duration,
     next_update: Instant,
+    /// Subscription number, for `/sim/streams/{name}/stall`.
+    born: u64,
 }
 
 /// Where produced frames go and how they are wrapped.
@@ -50,7 +52,9 @@ pub struct Sink<'a> {
 
 impl Sink<'_> {
     fn emit(&mut self, feed: &Feed, fmt: Format, event_time: i64, candle: &Candle, closed: bool) {
-        if closed && self.skipped(feed, candle.open_time) {
+        if self.shared.stalls.is_silent(&feed.name, feed.born)
+            || (closed && self.skipped(feed, candle.open_time))
+        {
             return;
         }
         let header = EventHeader {
@@ -123,6 +127,7 @@ impl Feed {
             cursor,
             update_every,
             next_update: now + update_every,
+            born: shared.stalls.born(),
         }
     }
 

@@ -7,5 +7,6 @@ pub mod feed;
 pub mod heartbeat;
 pub mod names;
 pub mod reader;
+pub mod stalls;
 pub mod subscriptions;
 pub mod upgrade;
