@@ -3,6 +3,10 @@ use std::process::ExitCode;
 use alert_engine::{Config, SERVICE};
 use clap::Parser;
 
+/// mimalloc: fewer and cheaper allocations on the per-message paths than glibc's malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Config::parse();

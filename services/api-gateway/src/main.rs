@@ -3,6 +3,10 @@ use std::process::ExitCode;
 use api_gateway::{Cli, SERVICE};
 use clap::Parser;
 
+/// mimalloc: fewer and cheaper allocations on the per-message paths than glibc's malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -188,6 +188,10 @@ async fn scenario(
     update_ms: u64,
     offered: &str,
 ) {
+    // `BENCH_ONLY=unthrottled` runs one scenario (for profiling it).
+    if std::env::var("BENCH_ONLY").is_ok_and(|only| !name.starts_with(only.as_str())) {
+        return;
+    }
     let list = names('B', symbols);
     let sim = start_sim(&list, speed, update_ms).await;
     let collector = spawn_collector(&sim, &list, interval).await;

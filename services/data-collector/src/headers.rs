@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use async_nats::{HeaderMap, Subject};
+use async_nats::{HeaderMap, HeaderName, HeaderValue, Subject};
 use market_model::{Candle, Subjects, wire};
 use observability::propagation::{REQUEST_ID, TRACEPARENT};
 use rand::RngExt;
@@ -17,9 +17,32 @@ struct StreamNames {
     id_prefix: String,
 }
 
+/// Header names parsed once: parsing a name per message (validation, the standard-name lookup, a copy) cost
+/// more than the rest of the header map.
+struct Names {
+    msg_id: HeaderName,
+    content_type: HeaderName,
+    request_id: HeaderName,
+    traceparent: HeaderName,
+    candle_type: HeaderValue,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Self {
+            msg_id: HeaderName::from_static(wire::MSG_ID_HEADER),
+            content_type: HeaderName::from_static(wire::CONTENT_TYPE_HEADER),
+            request_id: HeaderName::from_static(REQUEST_ID),
+            traceparent: HeaderName::from_static(TRACEPARENT),
+            candle_type: HeaderValue::from(wire::CANDLE_CONTENT_TYPE),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct HeaderCache {
     streams: HashMap<StreamKey, StreamNames>,
+    names: Names,
 }
 
 impl HeaderCache {
@@ -40,11 +63,12 @@ impl HeaderCache {
         let mut msg_id = String::with_capacity(names.id_prefix.len() + 20);
         msg_id.push_str(&names.id_prefix);
         push_decimal(&mut msg_id, candle.open_time);
+        let n = &self.names;
         let mut headers = HeaderMap::new();
-        headers.insert(wire::MSG_ID_HEADER, msg_id.as_str());
-        headers.insert(wire::CONTENT_TYPE_HEADER, wire::CANDLE_CONTENT_TYPE);
-        headers.insert(REQUEST_ID, msg_id.as_str());
-        headers.insert(TRACEPARENT, new_traceparent().as_str());
+        headers.insert(n.request_id.clone(), msg_id.as_str());
+        headers.insert(n.msg_id.clone(), HeaderValue::from(msg_id));
+        headers.insert(n.content_type.clone(), n.candle_type.clone());
+        headers.insert(n.traceparent.clone(), HeaderValue::from(new_traceparent()));
         (names.subject.clone(), headers)
     }
 }

@@ -10,7 +10,7 @@
 //! [`StreamBook`] and re-fetched by back-fill once NATS is back. `Nats-Msg-Id` makes the server drop the
 //! duplicates this can cause.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -53,6 +53,72 @@ struct InFlight {
     sent: Instant,
 }
 
+/// Publishes awaiting their acks, indexed by their consecutive sequence numbers: a ring instead of a tree,
+/// since sequences only grow and acks arrive nearly in order.
+#[derive(Default)]
+struct InFlightWindow {
+    /// Sequence of `slots[0]`.
+    first: u64,
+    slots: VecDeque<Option<InFlight>>,
+    len: usize,
+}
+
+impl InFlightWindow {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// `sequence` must be above every sequence inserted before (skipped ones stay empty).
+    fn insert(&mut self, sequence: u64, entry: InFlight) {
+        if self.slots.is_empty() {
+            self.first = sequence;
+        }
+        let Some(index) = sequence
+            .checked_sub(self.first)
+            .and_then(|i| usize::try_from(i).ok())
+            .filter(|i| *i >= self.slots.len())
+        else {
+            debug_assert!(false, "in-flight sequences must grow");
+            return;
+        };
+        self.slots.resize_with(index, || None);
+        self.slots.push_back(Some(entry));
+        self.len += 1;
+    }
+
+    fn remove(&mut self, sequence: u64) -> Option<InFlight> {
+        let index = usize::try_from(sequence.checked_sub(self.first)?).ok()?;
+        let entry = self.slots.get_mut(index)?.take()?;
+        self.len -= 1;
+        self.trim();
+        Some(entry)
+    }
+
+    /// The oldest entry, if it was sent before `cutoff`.
+    fn pop_sent_before(&mut self, cutoff: Instant) -> Option<InFlight> {
+        let oldest = self.slots.front()?.as_ref()?;
+        if oldest.sent >= cutoff {
+            return None;
+        }
+        let entry = self.slots.pop_front().flatten();
+        self.first += 1;
+        self.len -= 1;
+        self.trim();
+        entry
+    }
+
+    fn trim(&mut self) {
+        while matches!(self.slots.front(), Some(None)) {
+            self.slots.pop_front();
+            self.first += 1;
+        }
+    }
+}
+
 /// The JetStream ack (`{"stream":"CANDLES","seq":42,"duplicate":true}`) or error reply.
 #[derive(Deserialize)]
 struct Ack {
@@ -66,6 +132,9 @@ struct AckError {
     #[serde(default)]
     description: String,
 }
+
+/// Room for one encoded candle (about 330 bytes), so encoding never grows the buffer.
+const PAYLOAD_CAPACITY: usize = 512;
 
 pub struct PublisherSettings {
     pub max_in_flight: usize,
@@ -81,7 +150,7 @@ pub struct Publisher {
     backfill: BackfillQueue,
     settings: PublisherSettings,
     buffer: VecDeque<Closed>,
-    in_flight: BTreeMap<u64, InFlight>,
+    in_flight: InFlightWindow,
     next_sequence: u64,
     inbox: String,
     payload: Vec<u8>,
@@ -131,10 +200,10 @@ impl Publisher {
             backfill,
             settings,
             buffer: VecDeque::new(),
-            in_flight: BTreeMap::new(),
+            in_flight: InFlightWindow::default(),
             next_sequence: 0,
             inbox,
-            payload: Vec::with_capacity(512),
+            payload: Vec::with_capacity(PAYLOAD_CAPACITY),
             meters: Meters::new(),
             newest_open_time: i64::MIN,
             headers: HeaderCache::default(),
@@ -252,7 +321,10 @@ impl Publisher {
         reply.push_str(&self.inbox);
         reply.push('.');
         push_decimal(&mut reply, sequence as i64);
-        let payload = Bytes::copy_from_slice(&self.payload);
+        let payload = Bytes::from(std::mem::replace(
+            &mut self.payload,
+            Vec::with_capacity(PAYLOAD_CAPACITY),
+        ));
         self.client
             .publish_with_reply_and_headers(subject, reply, headers, payload)
             .await?;
@@ -262,13 +334,12 @@ impl Publisher {
     /// Publishes nobody answered within the ack timeout go back to the front of the buffer; the retry
     /// carries the same `Nats-Msg-Id`, so one the server did store is dropped as a duplicate.
     fn expire(&mut self) {
-        let now = Instant::now();
+        let Some(cutoff) = Instant::now().checked_sub(self.settings.ack_timeout) else {
+            return;
+        };
         let mut expired = Vec::new();
-        while let Some(entry) = self.in_flight.first_entry() {
-            if now.duration_since(entry.get().sent) < self.settings.ack_timeout {
-                break;
-            }
-            expired.push(entry.remove().closed);
+        while let Some(entry) = self.in_flight.pop_sent_before(cutoff) {
+            expired.push(entry.closed);
         }
         if !expired.is_empty() {
             tracing::debug!(
@@ -293,7 +364,7 @@ impl Publisher {
             return;
         };
         // Not in flight: answered after it expired and was already sent again.
-        let Some(InFlight { closed, .. }) = self.in_flight.remove(&sequence) else {
+        let Some(InFlight { closed, .. }) = self.in_flight.remove(sequence) else {
             return;
         };
         let ack = if message.status == Some(StatusCode::NO_RESPONDERS) {
@@ -343,4 +414,69 @@ enum PublishFailed {
     Encode(#[from] wire::WireError),
     #[error(transparent)]
     Publish(#[from] async_nats::PublishError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use market_model::{ExchangeId, Interval, Symbol};
+
+    fn entry(open_time: i64, sent: Instant) -> InFlight {
+        let candle = Candle {
+            exchange: ExchangeId::from_static("binance"),
+            symbol: Symbol::new("BTCUSDT").unwrap(),
+            interval: Interval::Min1,
+            open_time,
+            close_time: open_time + 59_999,
+            open: 1.0,
+            high: 1.0,
+            low: 1.0,
+            close: 1.0,
+            volume: 0.0,
+            quote_volume: 0.0,
+            taker_buy_base: 0.0,
+            taker_buy_quote: 0.0,
+            trades: 0,
+            closed: true,
+            event_time: open_time + 60_000,
+        };
+        InFlight {
+            closed: Closed {
+                candle,
+                source: Source::Stream,
+            },
+            sent,
+        }
+    }
+
+    #[test]
+    fn the_window_finds_acks_in_any_order_and_expires_oldest_first() {
+        let t0 = Instant::now();
+        let mut window = InFlightWindow::default();
+        for sequence in 1..=5 {
+            window.insert(
+                sequence,
+                entry(sequence as i64, t0 + Duration::from_millis(sequence)),
+            );
+        }
+        // Sequence 6 failed to send; 7 follows it.
+        window.insert(7, entry(7, t0 + Duration::from_millis(7)));
+        assert_eq!(window.len(), 6);
+        assert_eq!(window.remove(3).unwrap().closed.candle.open_time, 3);
+        assert!(window.remove(3).is_none(), "answered twice");
+        assert!(window.remove(6).is_none(), "never sent");
+        assert!(window.remove(99).is_none() && window.remove(0).is_none());
+        assert_eq!(window.remove(1).unwrap().closed.candle.open_time, 1);
+        let expired: Vec<i64> =
+            std::iter::from_fn(|| window.pop_sent_before(t0 + Duration::from_millis(5)))
+                .map(|e| e.closed.candle.open_time)
+                .collect();
+        assert_eq!(expired, [2, 4], "sent before the cutoff, oldest first");
+        assert_eq!(window.len(), 2);
+        assert_eq!(window.remove(7).unwrap().closed.candle.open_time, 7);
+        assert_eq!(window.remove(5).unwrap().closed.candle.open_time, 5);
+        assert!(window.is_empty());
+        window.insert(8, entry(8, t0));
+        assert_eq!(window.remove(8).unwrap().closed.candle.open_time, 8);
+    }
 }
