@@ -115,7 +115,8 @@ pub fn push_decimal(out: &mut String, value: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use market_model::{ExchangeId, Interval, Symbol};
+    use crate::test_candles::bar;
+    use market_model::Interval;
     use observability::propagation::parse_traceparent;
 
     #[test]
@@ -124,28 +125,18 @@ mod tests {
         let mut cache = HeaderCache::default();
         for open_time in [0, 7, 1_780_272_000_000, -60_000] {
             let candle = Candle {
-                exchange: ExchangeId::from_static("binance"),
-                symbol: Symbol::new("BTCUSDT").unwrap(),
                 interval: Interval::Month1,
-                open_time,
-                close_time: open_time + 1,
-                open: 1.0,
-                high: 1.0,
-                low: 1.0,
-                close: 1.0,
-                volume: 0.0,
-                quote_volume: 0.0,
-                taker_buy_base: 0.0,
-                taker_buy_quote: 0.0,
-                trades: 0,
-                closed: true,
-                event_time: open_time + 2,
+                ..bar(open_time, true)
             };
             let (subject, headers) = cache.closed(&subjects, &candle);
             assert_eq!(subject.as_str(), subjects.for_candle(&candle));
             let id = headers.get(wire::MSG_ID_HEADER).unwrap().as_str();
             assert_eq!(id, wire::msg_id(&candle));
             assert_eq!(headers.get(REQUEST_ID).unwrap().as_str(), id);
+            assert_eq!(
+                headers.get(wire::CONTENT_TYPE_HEADER).unwrap().as_str(),
+                wire::CANDLE_CONTENT_TYPE
+            );
             let traceparent = headers.get(TRACEPARENT).unwrap().as_str();
             assert!(parse_traceparent(traceparent).is_some(), "{traceparent}");
         }

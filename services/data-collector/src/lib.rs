@@ -15,6 +15,8 @@ mod pacing;
 mod publisher;
 mod ratelog;
 mod rest;
+#[cfg(test)]
+mod test_candles;
 mod universe;
 mod wiring;
 mod ws;

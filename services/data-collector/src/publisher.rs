@@ -419,30 +419,12 @@ enum PublishFailed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use market_model::{ExchangeId, Interval, Symbol};
+    use crate::test_candles::bar;
 
     fn entry(open_time: i64, sent: Instant) -> InFlight {
-        let candle = Candle {
-            exchange: ExchangeId::from_static("binance"),
-            symbol: Symbol::new("BTCUSDT").unwrap(),
-            interval: Interval::Min1,
-            open_time,
-            close_time: open_time + 59_999,
-            open: 1.0,
-            high: 1.0,
-            low: 1.0,
-            close: 1.0,
-            volume: 0.0,
-            quote_volume: 0.0,
-            taker_buy_base: 0.0,
-            taker_buy_quote: 0.0,
-            trades: 0,
-            closed: true,
-            event_time: open_time + 60_000,
-        };
         InFlight {
             closed: Closed {
-                candle,
+                candle: bar(open_time, true),
                 source: Source::Stream,
             },
             sent,
