@@ -77,6 +77,27 @@ fn env_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
+/// A service started while its dependency is down runs and reports not-ready naming `check`, then becomes
+/// ready once `start` brings the dependency up.
+pub async fn assert_starts_not_ready_until_dependency_returns(
+    metrics_base: &str,
+    check: &str,
+    start: impl FnOnce(),
+) {
+    let ready_url = format!("{metrics_base}/health/ready");
+    let body = wait_for_status(&ready_url, 503, Duration::from_secs(10)).await;
+    assert!(
+        body["failing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == check),
+        "{body}"
+    );
+    start();
+    wait_for_status(&ready_url, 200, Duration::from_secs(10)).await;
+}
+
 /// Readiness turns 503 naming `check` while the dependency is down, and 200 again within a few seconds of its
 /// return. `stop` and `start` control the dependency.
 pub async fn assert_readiness_follows_dependency(

@@ -46,26 +46,9 @@ async fn service_starts_without_its_dependency_and_reports_not_ready() {
     let url = server.url();
     server.stop();
     let app = spawn_app(|common| common.redis_url = url).await;
-    let body = test_support::wait_for_status(
-        &format!("{}/health/ready", app.metrics_base),
-        503,
-        std::time::Duration::from_secs(10),
-    )
-    .await;
-    assert!(
-        body["failing"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c == "redis"),
-        "{body}"
-    );
-    server.restart();
-    test_support::wait_for_status(
-        &format!("{}/health/ready", app.metrics_base),
-        200,
-        std::time::Duration::from_secs(10),
-    )
+    contract::assert_starts_not_ready_until_dependency_returns(&app.metrics_base, "redis", || {
+        server.restart()
+    })
     .await;
     app.stop().await;
 }
