@@ -238,3 +238,71 @@ pub fn assert_invalid_config_exits_2(binary: &str) {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("METRICS_PORT"));
 }
+
+/// The operations tests every service shares, declared in its `tests/api/operations.rs`: the health endpoints
+/// with its real dependency checks, the whole metric catalog from start-up, readiness following one dependency
+/// that is stopped and restarted, and a start while that dependency is down. `spawn_app(customise)` starts the
+/// service (with `customise` applied to its `CommonConfig`) and returns an app with `metrics_base` and `stop()`.
+///
+/// ```ignore
+/// test_support::operations_contract! {
+///     spawn_app: crate::helpers::spawn_app,
+///     checks: ["nats", "postgres", "redis", "timescaledb"],
+///     catalog: observability::catalog::alert_engine::catalog,
+///     dependency: redis, url: redis_url,
+/// }
+/// ```
+#[macro_export]
+macro_rules! operations_contract {
+    (
+        spawn_app: $spawn:path,
+        checks: $checks:expr,
+        catalog: $catalog:path,
+        dependency: $dependency:ident, url: $url:ident $(,)?
+    ) => {
+        #[tokio::test]
+        async fn health_endpoints_answer_with_real_dependencies() {
+            let app = $spawn(|_| {}).await;
+            $crate::contract::assert_health_endpoints(&app.metrics_base, &$checks).await;
+            assert_eq!(app.stop().await, ::observability::RunOutcome::Clean);
+        }
+
+        #[tokio::test]
+        async fn metrics_export_the_whole_catalog_from_start_up() {
+            let app = $spawn(|_| {}).await;
+            $crate::contract::assert_metrics_exposition(&app.metrics_base, &$catalog()).await;
+            app.stop().await;
+        }
+
+        #[tokio::test]
+        async fn readiness_fails_while_the_dependency_is_down_and_recovers() {
+            let mut server = $crate::PrivateServer::$dependency();
+            let url = server.url();
+            let app = $spawn(|common| common.$url = url).await;
+            let server = std::cell::RefCell::new(&mut server);
+            $crate::contract::assert_readiness_follows_dependency(
+                &app.metrics_base,
+                stringify!($dependency),
+                || server.borrow_mut().stop(),
+                || server.borrow_mut().restart(),
+            )
+            .await;
+            app.stop().await;
+        }
+
+        #[tokio::test]
+        async fn service_starts_without_its_dependency_and_reports_not_ready() {
+            let mut server = $crate::PrivateServer::$dependency();
+            let url = server.url();
+            server.stop();
+            let app = $spawn(|common| common.$url = url).await;
+            $crate::contract::assert_starts_not_ready_until_dependency_returns(
+                &app.metrics_base,
+                stringify!($dependency),
+                || server.restart(),
+            )
+            .await;
+            app.stop().await;
+        }
+    };
+}

@@ -1,53 +1,12 @@
 //! Health, metrics and shutdown behave as operators and Kubernetes expect.
 
-use observability::RunOutcome;
-use observability::catalog::metrics_calculator::catalog;
 use test_support::{PrivateServer, TestDatabase, contract};
 
-use crate::helpers::spawn_app;
-
-#[tokio::test]
-async fn health_endpoints_answer_with_real_dependencies() {
-    let app = spawn_app(|_| {}).await;
-    contract::assert_health_endpoints(&app.metrics_base, &["nats", "timescaledb", "pipeline"])
-        .await;
-    assert_eq!(app.stop().await, RunOutcome::Clean);
-}
-
-#[tokio::test]
-async fn metrics_export_the_whole_catalog_from_start_up() {
-    let app = spawn_app(|_| {}).await;
-    contract::assert_metrics_exposition(&app.metrics_base, &catalog()).await;
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn readiness_fails_while_nats_is_down_and_recovers() {
-    let mut server = PrivateServer::nats();
-    let url = server.url();
-    let app = spawn_app(|common| common.nats_url = url).await;
-    let stopped = std::cell::RefCell::new(&mut server);
-    contract::assert_readiness_follows_dependency(
-        &app.metrics_base,
-        "nats",
-        || stopped.borrow_mut().stop(),
-        || stopped.borrow_mut().restart(),
-    )
-    .await;
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn service_starts_without_its_dependency_and_reports_not_ready() {
-    let mut server = PrivateServer::nats();
-    let url = server.url();
-    server.stop();
-    let app = spawn_app(|common| common.nats_url = url).await;
-    contract::assert_starts_not_ready_until_dependency_returns(&app.metrics_base, "nats", || {
-        server.restart()
-    })
-    .await;
-    app.stop().await;
+test_support::operations_contract! {
+    spawn_app: crate::helpers::spawn_app,
+    checks: ["nats", "timescaledb", "pipeline"],
+    catalog: observability::catalog::metrics_calculator::catalog,
+    dependency: nats, url: nats_url,
 }
 
 #[tokio::test]
