@@ -60,6 +60,8 @@ async fn spawn_collector(sim: &RunningSim, symbols: &[String], interval: &str) -
         .env("INTERVALS", interval)
         .env("BACKFILL_INITIAL_BARS", "0")
         .env("LOG_FORMAT", "json")
+        // `BENCH_COLLECTOR_THREADS=N` sets the collector's WORKER_THREADS (default: the collector's, 1).
+        .envs(std::env::var("BENCH_COLLECTOR_THREADS").map(|n| ("WORKER_THREADS", n)))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

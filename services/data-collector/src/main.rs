@@ -7,13 +7,25 @@ use data_collector::{Config, SERVICE};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let config = Config::parse();
-    if let Err(error) =
-        observability::init_logging(SERVICE.name, SERVICE.version, config.common.log_format)
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(usize::from(config.worker_threads))
+        .enable_all()
+        .build()
     {
-        eprintln!("cannot initialise logging: {error}");
-    }
-    data_collector::run(config).await
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        if let Err(error) =
+            observability::init_logging(SERVICE.name, SERVICE.version, config.common.log_format)
+        {
+            eprintln!("cannot initialise logging: {error}");
+        }
+        data_collector::run(config).await
+    })
 }
