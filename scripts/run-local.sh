@@ -33,10 +33,11 @@ stop_all() {
 }
 trap 'stop_all; exit 0' INT TERM
 
-# Each process's lines are prefixed with its name; JSON logs stay one object per line.
+# Each process's lines are prefixed with its name; JSON logs stay one object per line. The service itself is the
+# background job (its output goes through a process substitution), so `pids` holds the processes to signal.
 start() {
   local name=$1; shift
-  ( "$@" 2>&1 | sed -u "s/^/[$name] /" ) &
+  "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
   pids+=("$!")
 }
 
