@@ -17,32 +17,16 @@ struct StreamNames {
     id_prefix: String,
 }
 
-/// Header names parsed once: parsing a name per message (validation, the standard-name lookup, a copy) cost
-/// more than the rest of the header map.
-struct Names {
-    msg_id: HeaderName,
-    content_type: HeaderName,
-    request_id: HeaderName,
-    traceparent: HeaderName,
-    candle_type: HeaderValue,
-}
-
-impl Default for Names {
-    fn default() -> Self {
-        Self {
-            msg_id: HeaderName::from_static(wire::MSG_ID_HEADER),
-            content_type: HeaderName::from_static(wire::CONTENT_TYPE_HEADER),
-            request_id: HeaderName::from_static(REQUEST_ID),
-            traceparent: HeaderName::from_static(TRACEPARENT),
-            candle_type: HeaderValue::from(wire::CANDLE_CONTENT_TYPE),
-        }
-    }
-}
+/// Header names resolved at compile time: parsing a name for every message (validation, the standard-name
+/// lookup, a copy) cost more than the rest of the header map.
+pub const MSG_ID: HeaderName = HeaderName::from_static(wire::MSG_ID_HEADER);
+pub const CONTENT_TYPE: HeaderName = HeaderName::from_static(wire::CONTENT_TYPE_HEADER);
+pub const REQUEST_ID_NAME: HeaderName = HeaderName::from_static(REQUEST_ID);
+pub const TRACEPARENT_NAME: HeaderName = HeaderName::from_static(TRACEPARENT);
 
 #[derive(Default)]
 pub struct HeaderCache {
     streams: HashMap<StreamKey, StreamNames>,
-    names: Names,
 }
 
 impl HeaderCache {
@@ -63,12 +47,11 @@ impl HeaderCache {
         let mut msg_id = String::with_capacity(names.id_prefix.len() + 20);
         msg_id.push_str(&names.id_prefix);
         push_decimal(&mut msg_id, candle.open_time);
-        let n = &self.names;
         let mut headers = HeaderMap::new();
-        headers.insert(n.request_id.clone(), msg_id.as_str());
-        headers.insert(n.msg_id.clone(), HeaderValue::from(msg_id));
-        headers.insert(n.content_type.clone(), n.candle_type.clone());
-        headers.insert(n.traceparent.clone(), HeaderValue::from(new_traceparent()));
+        headers.insert(REQUEST_ID_NAME, msg_id.as_str());
+        headers.insert(MSG_ID, HeaderValue::from(msg_id));
+        headers.insert(CONTENT_TYPE, wire::CANDLE_CONTENT_TYPE);
+        headers.insert(TRACEPARENT_NAME, HeaderValue::from(new_traceparent()));
         (names.subject.clone(), headers)
     }
 }

@@ -2,15 +2,14 @@
 //! publisher (closed, after duplicate and gap checks); malformed or unexpected frames are counted by reason,
 //! logged at a bounded rate and skipped.
 
-use async_nats::HeaderMap;
 use async_nats::connection::State;
+use async_nats::{HeaderMap, HeaderValue};
 use bytes::Bytes;
 use exchange_connectors::WsEvent;
 use market_model::{Candle, Subjects, wire};
 use metrics::{Counter, Histogram};
-use observability::propagation::{REQUEST_ID, TRACEPARENT};
 
-use crate::headers::new_traceparent;
+use crate::headers::{CONTENT_TYPE, REQUEST_ID_NAME, TRACEPARENT_NAME, new_traceparent};
 use observability::catalog::common::{NATS_MESSAGES_PUBLISHED, NATS_PUBLISH_ERRORS};
 use observability::catalog::data_collector::{CANDLES_RECEIVED, PARSE_DURATION, WEBSOCKET_ERRORS};
 use tokio::time::Instant;
@@ -38,11 +37,11 @@ impl LivePublisher {
             return false;
         }
         let mut headers = HeaderMap::new();
-        headers.insert(wire::CONTENT_TYPE_HEADER, wire::CANDLE_CONTENT_TYPE);
+        headers.insert(CONTENT_TYPE, wire::CANDLE_CONTENT_TYPE);
         let traceparent = new_traceparent();
         // An in-progress update has no business key of its own: its trace id doubles as the request id.
-        headers.insert(REQUEST_ID, traceparent.get(3..35).unwrap_or_default());
-        headers.insert(TRACEPARENT, traceparent.as_str());
+        headers.insert(REQUEST_ID_NAME, traceparent.get(3..35).unwrap_or_default());
+        headers.insert(TRACEPARENT_NAME, HeaderValue::from(traceparent));
         let subject = self
             .subjects
             .live_candles(&candle.exchange, &candle.symbol, candle.interval);

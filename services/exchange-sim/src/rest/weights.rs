@@ -1,5 +1,6 @@
-//! Request weight per IP per rolling window (a minute, as on Binance, unless configured), with Binance's escalation: over the limit = 429 with
-//! `Retry-After`; calling again before that time = 418 (a ban). `X-MBX-USED-WEIGHT-1M` on every response.
+//! Request weight per IP per rolling window (a minute, as on Binance, unless configured), with Binance's
+//! escalation: over the limit = 429 with `Retry-After`; calling again before that time = 418 (a ban).
+//! `X-MBX-USED-WEIGHT-1M` on every response.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
@@ -141,9 +142,14 @@ pub async fn limit(
         Charge::Ok { used } => with_used(next.run(request).await, used),
         Charge::TooMany { used, retry_after } => {
             Stats::inc(&stats.rest_429);
+            let window = if limits.weight_window == Duration::from_secs(60) {
+                "1 MINUTE".to_owned()
+            } else {
+                format!("{} SECONDS", limits.weight_window.as_secs_f64())
+            };
             let limit = limits.weight_limit;
             let msg = format!(
-                "Too much request weight used; current limit is {limit} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API."
+                "Too much request weight used; current limit is {limit} request weight per {window}. Please use WebSocket Streams for live updates to avoid polling the API."
             );
             refusal(StatusCode::TOO_MANY_REQUESTS, msg, used, retry_after)
         }
