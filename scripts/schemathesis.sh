@@ -55,11 +55,9 @@ curl -fsS "http://127.0.0.1:$METRICS_PORT/health/ready" >/dev/null
 # Some stored history so the candle and indicator endpoints also answer 200.
 psql -q "$DB_URL" >/dev/null <<'SQL'
 INSERT INTO candles (exchange, symbol, interval, open_time, close_time, open, high, low, close, volume,
-                     quote_volume, trades, taker_buy_base, taker_buy_quote)
-SELECT 'binance', 'BTCUSDT', '1m', t, t + interval '59.999 seconds', 1, 2, 0.5, 1.5, 10, 15, 3, 5, 7
+                     quote_volume, trades, taker_buy_base, taker_buy_quote, rsi_14)
+SELECT 'binance', 'BTCUSDT', '1m', t, t + interval '59.999 seconds', 1, 2, 0.5, 1.5, 10, 15, 3, 5, 7, 50
 FROM generate_series(now() - interval '1 hour', now(), interval '1 minute') AS t;
-INSERT INTO indicator_values (exchange, symbol, interval, open_time, rsi_14)
-SELECT 'binance', 'BTCUSDT', '1m', t, 50 FROM generate_series(now() - interval '1 hour', now(), interval '1 minute') AS t;
 SQL
 
 # A rule of the key, so the /alerts/{id} operations reach their logic instead of answering 404 throughout.

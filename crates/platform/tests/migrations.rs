@@ -64,3 +64,64 @@ async fn futures_join<T>(
     }
     results
 }
+
+/// An installation from before indicator values moved into `candles`: its stored values survive the migration
+/// and read back the same through the table and through the `indicator_values` view.
+#[tokio::test]
+async fn indicator_values_stored_in_the_old_table_move_into_candles() {
+    // Arrange: the time-series schema as it was before the move, with one candle and its values.
+    const MOVE: i64 = 20_261_208_000_001;
+    let database = TestDatabase::create().await;
+    let pool = database.pool().await;
+    let mut before = sqlx::migrate!("./migrations/timeseries");
+    before.dangerous_set_table_name("_sqlx_migrations_timeseries");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < MOVE)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    assert!(before.migrations.len() < sqlx::migrate!("./migrations/timeseries").migrations.len());
+    before.run(&pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO candles VALUES ('binance', 'BTCUSDT', '1m', to_timestamp(60), to_timestamp(119.999),
+                                     1, 2, 0.5, 1.5, 10, 15, 3, 5, 7)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO indicator_values (exchange, symbol, interval, open_time, rsi_14, obv, change_pct_24h)
+         VALUES ('binance', 'BTCUSDT', '1m', to_timestamp(60), 42.5, -7, 1.25)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    // Act
+    migrate::run(&pool, Schema::Timeseries).await.unwrap();
+
+    // Assert
+    let moved: (f64, Option<f64>, Option<f64>, Option<f64>, Option<f64>) = sqlx::query_as(
+        "SELECT close, rsi_14, obv, change_pct_24h, sma_20 FROM candles WHERE symbol = 'BTCUSDT'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(moved, (1.5, Some(42.5), Some(-7.0), Some(1.25), None));
+    let through_view: (Option<f64>, Option<f64>) = sqlx::query_as(
+        "SELECT rsi_14, change_pct_24h FROM indicator_values WHERE symbol = 'BTCUSDT'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(through_view, (Some(42.5), Some(1.25)));
+    let kind: String = sqlx::query_scalar(
+        "SELECT relkind::text FROM pg_class WHERE oid = to_regclass('indicator_values')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(kind, "v", "indicator_values is a view over candles now");
+}

@@ -17,7 +17,7 @@ pub struct SeriesHistory {
 pub const HOURS_FOR_DAY_CHANGE: i64 = 25;
 
 const SERIES_SQL: &str = "
-SELECT k.idx, (EXTRACT(EPOCH FROM c.open_time) * 1000)::int8, c.open, c.high, c.low, c.close, c.volume, i.obv
+SELECT k.idx, (EXTRACT(EPOCH FROM c.open_time) * 1000)::int8, c.open, c.high, c.low, c.close, c.volume, c.obv
 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[]) WITH ORDINALITY AS k(exchange, symbol, interval, before_ms, idx)
 CROSS JOIN LATERAL (
     SELECT * FROM candles c
@@ -26,8 +26,6 @@ CROSS JOIN LATERAL (
     ORDER BY c.open_time DESC
     LIMIT $5
 ) c
-LEFT JOIN indicator_values i
-    ON i.exchange = c.exchange AND i.symbol = c.symbol AND i.interval = c.interval AND i.open_time = c.open_time
 ORDER BY k.idx, c.open_time";
 
 const HOURS_SQL: &str = "

@@ -5,7 +5,6 @@
 use std::collections::VecDeque;
 
 use alert_rules::DEFAULT_FIELDS;
-use market_model::snapshot::CANDLE_FIELDS;
 use observability::catalog::common::{DATABASE_ERRORS, DATABASE_QUERIES};
 use sqlx::{PgPool, Row};
 
@@ -48,8 +47,8 @@ impl History {
     }
 }
 
-/// The `depth` closed bars before `before_ms`, oldest first. Candle fields come from `candles`, the rest from
-/// `indicator_values`; a bar without indicator values still carries its candle.
+/// The `depth` closed bars before `before_ms`, oldest first, from `candles` (a row holds the candle and its
+/// indicator values; a bar whose values are not computed yet carries NULLs).
 pub async fn load(
     pool: &PgPool,
     exchange: &str,
@@ -58,22 +57,13 @@ pub async fn load(
     before_ms: i64,
     depth: u32,
 ) -> Result<Vec<ClosedBar>, sqlx::Error> {
-    let columns: Vec<String> = DEFAULT_FIELDS
-        .iter()
-        .map(|f| {
-            let table = if CANDLE_FIELDS.contains(f) { "c" } else { "i" };
-            format!("{table}.{f}")
-        })
-        .collect();
     let sql = format!(
-        "SELECT (extract(epoch FROM c.open_time) * 1000)::bigint AS open_time_ms, {} \
-         FROM candles c LEFT JOIN indicator_values i \
-           ON i.exchange = c.exchange AND i.symbol = c.symbol AND i.interval = c.interval \
-          AND i.open_time = c.open_time \
-         WHERE c.exchange = $1 AND c.symbol = $2 AND c.interval = $3 \
-           AND c.open_time < to_timestamp($4::double precision / 1000) \
-         ORDER BY c.open_time DESC LIMIT $5",
-        columns.join(", ")
+        "SELECT (extract(epoch FROM open_time) * 1000)::bigint AS open_time_ms, {} \
+         FROM candles \
+         WHERE exchange = $1 AND symbol = $2 AND interval = $3 \
+           AND open_time < to_timestamp($4::double precision / 1000) \
+         ORDER BY open_time DESC LIMIT $5",
+        DEFAULT_FIELDS.join(", ")
     );
     // Column names come from the constant field list, never from input.
     let result = sqlx::query(sqlx::AssertSqlSafe(sql))

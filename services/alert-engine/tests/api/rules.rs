@@ -117,7 +117,9 @@ async fn store_history(pool: &sqlx::PgPool, snapshots: &[market_model::MetricSna
     for s in snapshots {
         let t = chrono::DateTime::from_timestamp_millis(s.open_time).unwrap();
         sqlx::query(
-            "INSERT INTO candles VALUES ($1, $2, $3, $4, $4 + interval '5 minutes', $5, $6, $7, $8, $9, 0, 0, 0, 0)",
+            "INSERT INTO candles (exchange, symbol, interval, open_time, close_time, open, high, low, close, volume,
+                                  quote_volume, trades, taker_buy_base, taker_buy_quote, rsi_14)
+             VALUES ($1, $2, $3, $4, $4 + interval '5 minutes', $5, $6, $7, $8, $9, 0, 0, 0, 0, $10)",
         )
         .bind(s.exchange.as_str())
         .bind(s.symbol.as_str())
@@ -128,18 +130,10 @@ async fn store_history(pool: &sqlx::PgPool, snapshots: &[market_model::MetricSna
         .bind(s.low)
         .bind(s.close)
         .bind(s.volume)
+        .bind(s.indicators.rsi_14)
         .execute(pool)
         .await
         .unwrap();
-        sqlx::query("INSERT INTO indicator_values (exchange, symbol, interval, open_time, rsi_14) VALUES ($1, $2, $3, $4, $5)")
-            .bind(s.exchange.as_str())
-            .bind(s.symbol.as_str())
-            .bind(s.interval.as_str())
-            .bind(t)
-            .bind(s.indicators.rsi_14)
-            .execute(pool)
-            .await
-            .unwrap();
     }
 }
 

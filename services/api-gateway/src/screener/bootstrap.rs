@@ -61,13 +61,10 @@ pub async fn load_latest(pool: &PgPool, view: &ScreenerView) -> Result<usize, Bo
         "SELECT DISTINCT ON (c.exchange, c.symbol, c.interval)
                 c.exchange, c.symbol, c.interval, c.open_time, c.close_time,
                 c.open, c.high, c.low, c.close, c.volume,
-                i.sma_20, i.ema_12, i.ema_26, i.rsi_14, i.macd, i.macd_signal, i.macd_hist,
-                i.bb_upper, i.bb_middle, i.bb_lower, i.atr_14, i.stoch_k, i.stoch_d, i.obv, i.vwap_20,
-                i.change_pct, i.volume_ratio_20, i.high_20, i.low_20, i.change_pct_24h
+                c.sma_20, c.ema_12, c.ema_26, c.rsi_14, c.macd, c.macd_signal, c.macd_hist,
+                c.bb_upper, c.bb_middle, c.bb_lower, c.atr_14, c.stoch_k, c.stoch_d, c.obv, c.vwap_20,
+                c.change_pct, c.volume_ratio_20, c.high_20, c.low_20, c.change_pct_24h
          FROM candles c
-         LEFT JOIN indicator_values i
-           ON i.exchange = c.exchange AND i.symbol = c.symbol AND i.interval = c.interval
-          AND i.open_time = c.open_time
          WHERE c.open_time > now() - INTERVAL '{LOOKBACK}'
          ORDER BY c.exchange, c.symbol, c.interval, c.open_time DESC"
     );

@@ -75,7 +75,8 @@ pub async fn insert_candle(
     .unwrap();
 }
 
-/// Indicator values with only `rsi_14` and `change_pct_24h` set (the rest stays NULL, as during warm-up).
+/// Indicator values with only `rsi_14` and `change_pct_24h` set (the rest stays NULL, as during warm-up), on
+/// the stored candle of that open time (a placeholder candle if none is stored yet).
 pub async fn insert_indicators(
     pool: &sqlx::PgPool,
     symbol: &str,
@@ -85,12 +86,16 @@ pub async fn insert_indicators(
     change_24h: Option<f64>,
 ) {
     sqlx::query(
-        "INSERT INTO indicator_values (exchange, symbol, interval, open_time, rsi_14, change_pct_24h)
-         VALUES ('binance', $1, $2, $3, $4, $5)",
+        "INSERT INTO candles (exchange, symbol, interval, open_time, close_time, open, high, low, close, volume,
+                              quote_volume, trades, taker_buy_base, taker_buy_quote, rsi_14, change_pct_24h)
+         VALUES ('binance', $1, $2, $3, $4, 1, 1, 1, 1, 1, 1, 1, 1, 1, $5, $6)
+         ON CONFLICT (exchange, symbol, interval, open_time)
+         DO UPDATE SET rsi_14 = EXCLUDED.rsi_14, change_pct_24h = EXCLUDED.change_pct_24h",
     )
     .bind(symbol)
     .bind(interval)
     .bind(ts(open_time))
+    .bind(ts(open_time + 59_999))
     .bind(rsi)
     .bind(change_24h)
     .execute(pool)
