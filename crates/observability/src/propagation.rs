@@ -1,11 +1,16 @@
 //! Carries `X-Request-ID` and a W3C `traceparent` in NATS message headers, so one candle's path can be followed
 //! through every service's logs. (Custom headers must not start with `Nats-`: those are reserved.)
 
-use async_nats::HeaderMap;
+use async_nats::{HeaderMap, HeaderName, HeaderValue};
 use rand::RngExt;
 
 pub const REQUEST_ID: &str = "X-Request-ID";
 pub const TRACEPARENT: &str = "traceparent";
+
+/// The header names resolved at compile time: parsing a name for every message (validation, the standard-name
+/// lookup, a copy) costs more than the rest of a small header map on the per-message paths.
+pub const REQUEST_ID_NAME: HeaderName = HeaderName::from_static(REQUEST_ID);
+pub const TRACEPARENT_NAME: HeaderName = HeaderName::from_static(TRACEPARENT);
 
 /// The correlation context of one unit of work (a candle, an alert).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,9 +25,8 @@ pub struct TraceContext {
 impl TraceContext {
     /// A new trace, started where a unit of work enters the system (the collector, an API request).
     pub fn new_root(request_id: Option<String>) -> Self {
-        let mut rng = rand::rng();
-        let trace_id = format!("{:032x}", rng.random_range(1..=u128::MAX));
-        let span_id = format!("{:016x}", rng.random_range(1..=u64::MAX));
+        let trace_id = hex_id(new_trace_id(), 32);
+        let span_id = hex_id(u128::from(new_span_id()), 16);
         let request_id = request_id.unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
         Self {
             request_id,
@@ -33,21 +37,31 @@ impl TraceContext {
 
     /// The same trace and request id, with a new span id for the next hop.
     pub fn child(&self) -> Self {
-        let span_id = format!("{:016x}", rand::rng().random_range(1..=u64::MAX));
         Self {
-            span_id,
+            span_id: hex_id(u128::from(new_span_id()), 16),
             ..self.clone()
         }
     }
 
     pub fn traceparent(&self) -> String {
-        format!("00-{}-{}-01", self.trace_id, self.span_id)
+        traceparent_of(&self.trace_id, &self.span_id)
     }
 
     /// Writes both headers.
     pub fn inject(&self, headers: &mut HeaderMap) {
-        headers.insert(REQUEST_ID, self.request_id.as_str());
-        headers.insert(TRACEPARENT, self.traceparent().as_str());
+        headers.insert(REQUEST_ID_NAME, HeaderValue::from(self.request_id.clone()));
+        headers.insert(TRACEPARENT_NAME, HeaderValue::from(self.traceparent()));
+    }
+
+    /// Writes the headers of the next hop: this request id and trace with a new span id, without building the
+    /// child context first (the per-message path of a service relaying work).
+    pub fn inject_child(&self, headers: &mut HeaderMap) {
+        let span_id = hex_id(u128::from(new_span_id()), 16);
+        headers.insert(REQUEST_ID_NAME, HeaderValue::from(self.request_id.clone()));
+        headers.insert(
+            TRACEPARENT_NAME,
+            HeaderValue::from(traceparent_of(&self.trace_id, &span_id)),
+        );
     }
 
     /// Reads the context a message carries; a malformed `traceparent` starts a new trace but keeps the request
@@ -67,6 +81,50 @@ impl TraceContext {
             (Some(request_id), None) => Some(Self::new_root(Some(request_id))),
             (None, None) => None,
         }
+    }
+}
+
+/// A `traceparent` value of a new trace: `00-<32 hex trace id>-<16 hex span id>-01`, never all-zero ids.
+pub fn new_traceparent() -> String {
+    let mut out = String::with_capacity(55);
+    out.push_str("00-");
+    push_hex(&mut out, new_trace_id(), 32);
+    out.push('-');
+    push_hex(&mut out, u128::from(new_span_id()), 16);
+    out.push_str("-01");
+    out
+}
+
+fn new_trace_id() -> u128 {
+    rand::rng().random_range(1..=u128::MAX)
+}
+
+fn new_span_id() -> u64 {
+    rand::rng().random_range(1..=u64::MAX)
+}
+
+fn traceparent_of(trace_id: &str, span_id: &str) -> String {
+    let mut out = String::with_capacity(55);
+    out.push_str("00-");
+    out.push_str(trace_id);
+    out.push('-');
+    out.push_str(span_id);
+    out.push_str("-01");
+    out
+}
+
+fn hex_id(value: u128, digits: u32) -> String {
+    let mut out = String::with_capacity(digits as usize);
+    push_hex(&mut out, value, digits);
+    out
+}
+
+/// The low `digits` hex digits of `value`, lower case, zero-padded (`format!("{:0digits$x}")` without the
+/// formatting machinery).
+fn push_hex(out: &mut String, value: u128, digits: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for i in (0..digits).rev() {
+        out.push(char::from(HEX[((value >> (i * 4)) & 0xf) as usize]));
     }
 }
 
@@ -94,6 +152,29 @@ pub fn parse_traceparent(value: &str) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_ids_match_the_formatting_machinery() {
+        for value in [1_u128, 0xabc, u128::from(u64::MAX), u128::MAX] {
+            assert_eq!(hex_id(value, 32), format!("{value:032x}"));
+        }
+        assert_eq!(hex_id(0xfe, 16), format!("{:016x}", 0xfe));
+        let traceparent = new_traceparent();
+        assert!(parse_traceparent(&traceparent).is_some(), "{traceparent}");
+    }
+
+    #[test]
+    fn an_injected_child_continues_the_trace_with_a_new_span() {
+        let ctx = TraceContext::new_root(Some("req-7".into()));
+        let mut headers = HeaderMap::new();
+        ctx.inject_child(&mut headers);
+        let child = TraceContext::extract(Some(&headers)).unwrap();
+        assert_eq!(
+            (child.request_id.as_str(), child.trace_id.as_str()),
+            ("req-7", ctx.trace_id.as_str())
+        );
+        assert_ne!(child.span_id, ctx.span_id);
+    }
 
     #[test]
     fn headers_round_trip() {

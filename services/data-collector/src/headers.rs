@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use async_nats::{HeaderMap, HeaderName, HeaderValue, Subject};
 use market_model::{Candle, Subjects, wire};
-use observability::propagation::{REQUEST_ID, TRACEPARENT};
-use rand::RngExt;
+pub use observability::propagation::{REQUEST_ID_NAME, TRACEPARENT_NAME, new_traceparent};
 
 use crate::book::StreamKey;
 
@@ -18,11 +17,10 @@ struct StreamNames {
 }
 
 /// Header names resolved at compile time: parsing a name for every message (validation, the standard-name
-/// lookup, a copy) cost more than the rest of the header map.
+/// lookup, a copy) cost more than the rest of the header map. The trace headers' names come with
+/// `observability::propagation`.
 pub const MSG_ID: HeaderName = HeaderName::from_static(wire::MSG_ID_HEADER);
 pub const CONTENT_TYPE: HeaderName = HeaderName::from_static(wire::CONTENT_TYPE_HEADER);
-pub const REQUEST_ID_NAME: HeaderName = HeaderName::from_static(REQUEST_ID);
-pub const TRACEPARENT_NAME: HeaderName = HeaderName::from_static(TRACEPARENT);
 
 #[derive(Default)]
 pub struct HeaderCache {
@@ -56,27 +54,6 @@ impl HeaderCache {
     }
 }
 
-/// `00-<32 hex trace id>-<16 hex span id>-01` with random, never all-zero ids (W3C Trace Context).
-pub fn new_traceparent() -> String {
-    let mut rng = rand::rng();
-    let trace: u128 = rng.random_range(1..=u128::MAX);
-    let span: u64 = rng.random_range(1..=u64::MAX);
-    let mut out = String::with_capacity(55);
-    out.push_str("00-");
-    push_hex(&mut out, trace, 32);
-    out.push('-');
-    push_hex(&mut out, u128::from(span), 16);
-    out.push_str("-01");
-    out
-}
-
-fn push_hex(out: &mut String, value: u128, digits: u32) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for i in (0..digits).rev() {
-        out.push(char::from(HEX[((value >> (i * 4)) & 0xf) as usize]));
-    }
-}
-
 pub fn push_decimal(out: &mut String, value: i64) {
     if value < 0 {
         out.push('-');
@@ -100,7 +77,7 @@ mod tests {
     use super::*;
     use crate::test_candles::bar;
     use market_model::Interval;
-    use observability::propagation::parse_traceparent;
+    use observability::propagation::{REQUEST_ID, TRACEPARENT, parse_traceparent};
 
     #[test]
     fn headers_match_the_wire_format_helpers() {

@@ -18,9 +18,14 @@ use market_model::{Candle, Interval, SubjectKind, Subjects};
 use metrics_calculator::engine::{Applied, Engine};
 use metrics_calculator::store::Rows;
 use metrics_calculator::{App, Config};
+use observability::propagation;
 use platform::migrate::{self, Schema};
 use platform::streams;
 use test_support::{PrivateServer, TestDatabase, local_common_config};
+
+/// The service's allocator (its `main.rs` installs the same), so the benchmark measures what ships.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -63,8 +68,15 @@ async fn publish(js: &jetstream::Context, subjects: &Subjects, candles: &[Candle
     for chunk in candles.chunks(5_000) {
         let mut acks = Vec::with_capacity(chunk.len());
         for c in chunk {
+            // The headers the data-collector sends: message id, and a new trace whose request id is the id.
             let mut headers = HeaderMap::new();
-            headers.insert(MSG_ID_HEADER, wire::msg_id(c).as_str());
+            let msg_id = wire::msg_id(c);
+            headers.insert(MSG_ID_HEADER, msg_id.as_str());
+            headers.insert(propagation::REQUEST_ID, msg_id.as_str());
+            headers.insert(
+                propagation::TRACEPARENT,
+                propagation::new_traceparent().as_str(),
+            );
             let mut buf = Vec::new();
             wire::encode(c, &mut buf).unwrap();
             acks.push(
@@ -79,7 +91,8 @@ async fn publish(js: &jetstream::Context, subjects: &Subjects, candles: &[Candle
     }
 }
 
-/// The calculator's pull pattern without the calculator: batches of 1,000, decode, ack each message.
+/// The calculator's pull pattern without the calculator: `no_wait` pulls of up to the flush size, decode each
+/// message, one cumulative ack per batch.
 async fn raw_consumer(
     js: &jetstream::Context,
     subjects: &Subjects,
@@ -91,6 +104,7 @@ async fn raw_consumer(
         .create_consumer(pull::Config {
             durable_name: Some("bench-raw".into()),
             filter_subject: subjects.all(SubjectKind::Candles),
+            ack_policy: jetstream::consumer::AckPolicy::All,
             max_ack_pending: 20_000,
             ..Default::default()
         })
@@ -100,17 +114,21 @@ async fn raw_consumer(
     let mut seen = 0;
     while seen < total {
         let mut batch = consumer
-            .batch()
+            .fetch()
             .max_messages(flush)
             .expires(Duration::from_millis(100))
             .messages()
             .await
             .unwrap();
+        let mut last = None;
         while let Some(message) = batch.next().await {
             let message = message.unwrap();
             let _ = wire::decode(&message.payload).unwrap();
-            message.ack_with(AckKind::Ack).await.unwrap();
+            last = Some(message);
             seen += 1;
+        }
+        if let Some(message) = last {
+            message.ack_with(AckKind::Ack).await.unwrap();
         }
     }
     total as f64 / started.elapsed().as_secs_f64()
@@ -222,7 +240,7 @@ async fn end_to_end(
     let rate = total as f64 / started.elapsed().as_secs_f64();
     shutdown.cancel();
     handle.await.unwrap();
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM indicator_values")
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM candles")
         .fetch_one(&pool)
         .await
         .unwrap();

@@ -31,7 +31,7 @@ pub struct Config {
     /// Largest number of database connections per pool.
     #[arg(long, env = DB_MAX_CONNECTIONS, default_value_t = 10)]
     pub db_max_connections: u32,
-    /// Candles per stored batch: one pull request, one upsert of each table, one round of acks.
+    /// Candles per stored batch: one pull request, one upsert, one cumulative ack.
     #[arg(long, env = FLUSH_SIZE, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub flush_size: u32,
     /// Longest wait for a batch to fill before the candles already received are stored.
@@ -46,8 +46,10 @@ pub struct Config {
     /// Unacknowledged candles a partition may have in flight.
     #[arg(long, env = MAX_ACK_PENDING, default_value_t = 20_000, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
     pub max_ack_pending: i64,
-    /// Partitions the (exchange, symbol) space is hashed into; every replica must use the same number.
-    #[arg(long, env = PARTITIONS, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
+    /// Partitions the (exchange, symbol) space is hashed into; every replica must use the same number. One
+    /// suits a single replica (or an active/standby pair); scaling out needs about one per replica, since every
+    /// candle is delivered once per partition.
+    #[arg(long, env = PARTITIONS, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub partitions: u32,
     /// Lifetime of a partition lease in NATS KV; a dead replica's partitions move after at most this long.
     #[arg(long, env = LEASE_TTL_SECS, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]

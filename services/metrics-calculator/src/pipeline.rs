@@ -1,11 +1,20 @@
-//! Processing one pulled batch: sort, warm-start new series, compute, store, publish, then acknowledge.
-//! Acks are sent only after the rows are committed and the snapshots acknowledged by the METRICS stream; while
-//! the database (or NATS) is failing the batch is retried with progress acks, so JetStream neither redelivers
-//! it nor counts deliveries towards `max_deliver`, and nothing beyond the one batch pulled ahead is fetched.
+//! Processing one pulled batch in two stages: [`Worker::prepare`] sorts it, warm-starts new series and
+//! computes (in stream order, on the worker's engine); [`commit`] stores, publishes, then acknowledges. The
+//! worker prepares the next batch while the previous one commits, and starts a commit only after the previous
+//! one has finished. Acks are sent only after the rows are committed and the snapshots acknowledged by the
+//! METRICS stream; while the database (or NATS) is failing the batch is retried with progress acks (and the
+//! prepared batch behind it is kept alive the same way), so JetStream neither redelivers them nor counts
+//! deliveries towards `max_deliver`, and at most one batch beyond them is pulled.
+//!
+//! The consumers acknowledge cumulatively (`AckPolicy::All`): one ack of the batch's last message settles the
+//! whole batch, instead of one ack message per candle. A term is cumulative too (JetStream treats it as an ack
+//! of everything delivered before it), so poison messages are terminated only once the batch is stored, never
+//! while earlier candles of the batch are still unsaved.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -23,22 +32,45 @@ use crate::engine::Applied;
 use crate::incoming::{Incoming, PoisonReason, classify};
 use crate::key::{MarketKey, SeriesKey};
 use crate::publish::{self, Outgoing};
+use crate::shared::Shared;
+use crate::store::Rows;
 use crate::warm;
 use crate::worker::Worker;
 
 struct Accepted {
-    message: Message,
+    /// Index of the message in the batch.
+    index: usize,
     candle: Box<Candle>,
     trace: Option<TraceContext>,
 }
 
+/// A computed batch waiting to be committed: everything [`commit`] needs, owned, so it can run as its own task
+/// while the worker prepares the next batch.
+pub(crate) struct Prepared {
+    pub(crate) messages: Vec<Message>,
+    /// Messages to terminate once the batch is stored, with the reason.
+    poisoned: Vec<(usize, PoisonReason)>,
+    rows: Rows,
+    outgoing: Vec<Outgoing>,
+    /// Candles of this partition in the batch, and the newest open time among them.
+    accepted: usize,
+    newest_open_time: Option<i64>,
+}
+
 impl Worker {
-    pub(crate) async fn process(&mut self, messages: Vec<Message>, stop: &CancellationToken) {
+    /// Sorts, warm-starts and computes a batch. `None` when `stop` was cancelled while the database was
+    /// unreachable for the warm start: nothing is acknowledged and JetStream redelivers the batch.
+    pub(crate) async fn prepare(
+        &mut self,
+        messages: Vec<Message>,
+        stop: &CancellationToken,
+    ) -> Option<Prepared> {
         NATS_MESSAGES_RECEIVED
             .counter_with(&[("kind", "candles")])
             .increment(messages.len() as u64);
         let mut accepted = Vec::with_capacity(messages.len());
-        for message in messages {
+        let mut poisoned = Vec::new();
+        for (index, message) in messages.iter().enumerate() {
             if let Ok(info) = message.info() {
                 if info.delivered > 1 {
                     REDELIVERIES.counter().increment(1);
@@ -48,68 +80,57 @@ impl Worker {
             let settings = &self.shared.settings;
             match classify(
                 &self.shared.subjects,
-                &message,
+                message,
                 self.partition,
                 settings.partitions,
             ) {
                 Incoming::Candle { candle, trace } => accepted.push(Accepted {
-                    message,
+                    index,
                     candle,
                     trace,
                 }),
-                Incoming::Foreign => settle(&message, AckKind::Ack).await,
-                Incoming::Poison(reason) => poison(&message, reason).await,
+                // Settled by the batch's cumulative ack.
+                Incoming::Foreign => {}
+                Incoming::Poison(reason) => poisoned.push((index, reason)),
             }
         }
+        let mut rows = Rows::default();
         if accepted.is_empty() {
-            return;
+            return Some(Prepared {
+                messages,
+                poisoned,
+                rows,
+                outgoing: Vec::new(),
+                accepted: 0,
+                newest_open_time: None,
+            });
         }
-        if !self.warm_start(&accepted, stop).await {
-            return;
+        if !self.warm_start(&messages, &accepted, stop).await {
+            return None;
         }
-        let (outgoing, rejected) = self.compute(&accepted);
-        // Storing and publishing overlap: both must succeed before anything is acknowledged, and a snapshot
-        // published ahead of a failed store is republished (and deduplicated) when the batch is retried or
-        // redelivered.
-        let pool = self.shared.pool.clone();
-        let rows = &self.rows;
-        let store = retry(&self.shared, &accepted, stop, "store", || async {
-            let started = Instant::now();
-            let result = rows.write(&pool).await;
-            DATABASE_QUERIES
-                .counter_with(&[("database", "timeseries")])
-                .increment(1);
-            match &result {
-                Ok(()) => DB_INSERT_DURATION
-                    .histogram()
-                    .record(started.elapsed().as_secs_f64()),
-                Err(_) => DATABASE_ERRORS
-                    .counter_with(&[("database", "timeseries")])
-                    .increment(1),
-            }
-            result
-        });
-        let js = &self.shared.js;
-        let subjects = &self.shared.subjects;
-        let publish = retry(&self.shared, &accepted, stop, "publish", || {
-            publish::closed(js, subjects, &outgoing)
-        });
-        let (stored, published) = tokio::join!(store, publish);
-        if stored.is_none() || published.is_none() {
-            return;
-        }
-        for (index, item) in accepted.iter().enumerate() {
-            if rejected.contains(&index) {
-                poison(&item.message, PoisonReason::Rejected).await;
-            } else {
-                settle(&item.message, AckKind::Ack).await;
-            }
-        }
-        self.record_batch(&accepted, outgoing.len());
+        let (outgoing, rejected) = self.compute(&accepted, &mut rows);
+        poisoned.extend(
+            rejected
+                .into_iter()
+                .map(|i| (accepted[i].index, PoisonReason::Rejected)),
+        );
+        Some(Prepared {
+            messages,
+            poisoned,
+            rows,
+            outgoing,
+            accepted: accepted.len(),
+            newest_open_time: accepted.iter().map(|a| a.candle.open_time).max(),
+        })
     }
 
     /// Rebuilds every series and symbol of the batch this worker has not seen yet from the database.
-    async fn warm_start(&mut self, accepted: &[Accepted], stop: &CancellationToken) -> bool {
+    async fn warm_start(
+        &mut self,
+        messages: &[Message],
+        accepted: &[Accepted],
+        stop: &CancellationToken,
+    ) -> bool {
         let (series, markets) = {
             let engine = self.owned.engine();
             let mut series: HashMap<SeriesKey, i64> = HashMap::new();
@@ -138,7 +159,7 @@ impl Worker {
         }
         let limit = self.owned.engine().config().warmup_len();
         let pool = self.shared.pool.clone();
-        let loaded = retry(&self.shared, accepted, stop, "warm start", || async {
+        let loaded = retry(&self.shared, messages, stop, "warm start", || async {
             let histories = warm::load_series(&pool, &series, limit).await?;
             let hours = warm::load_hours(&pool, &markets).await?;
             Ok::<_, sqlx::Error>((histories, hours))
@@ -164,19 +185,18 @@ impl Worker {
     }
 
     /// Applies the batch in stream order; returns the snapshots and the indices of refused candles.
-    fn compute(&mut self, accepted: &[Accepted]) -> (Vec<Outgoing>, Vec<usize>) {
+    fn compute(&mut self, accepted: &[Accepted], rows: &mut Rows) -> (Vec<Outgoing>, Vec<usize>) {
         let histogram = CALCULATION_DURATION.histogram();
         let now = now_ms();
         let mut outgoing = Vec::with_capacity(accepted.len());
         let mut rejected = Vec::new();
-        self.rows.clear();
         let mut engine = self.owned.engine();
         for (index, item) in accepted.iter().enumerate() {
             let started = Instant::now();
             match engine.apply(&item.candle, now) {
                 Ok(Applied::Computed(snapshot)) => {
                     histogram.record(started.elapsed().as_secs_f64());
-                    self.rows.push(&item.candle, &snapshot);
+                    rows.push(&item.candle, &snapshot);
                     outgoing.push(Outgoing {
                         snapshot: *snapshot,
                         trace: item.trace.clone(),
@@ -191,17 +211,80 @@ impl Worker {
         }
         (outgoing, rejected)
     }
+}
 
-    fn record_batch(&self, accepted: &[Accepted], computed: usize) {
-        CANDLES_PROCESSED
-            .counter_with(&[("state", "closed")])
-            .increment(accepted.len() as u64);
-        METRICS_CALCULATED
-            .counter_with(&[("state", "closed")])
-            .increment(computed as u64);
-        BATCH_SIZE.gauge().set(self.rows.len() as f64);
-        if let Some(newest) = accepted.iter().map(|a| a.candle.open_time).max() {
-            LAST_PROCESSED.gauge().set(newest as f64 / 1000.0);
+/// Stores and publishes a prepared batch, then acknowledges it. Storing and publishing overlap: both must
+/// succeed before anything is acknowledged, and a snapshot published ahead of a failed store is republished
+/// (and deduplicated) when the batch is retried or redelivered. Returns `false` if `stop` was cancelled first
+/// (nothing acknowledged).
+pub(crate) async fn commit(
+    shared: Arc<Shared>,
+    prepared: Prepared,
+    stop: CancellationToken,
+) -> bool {
+    let Prepared {
+        messages,
+        poisoned,
+        rows,
+        outgoing,
+        accepted,
+        newest_open_time,
+    } = prepared;
+    let store = retry(&shared, &messages, &stop, "store", || async {
+        let started = Instant::now();
+        let result = rows.write(&shared.pool).await;
+        DATABASE_QUERIES
+            .counter_with(&[("database", "timeseries")])
+            .increment(1);
+        match &result {
+            Ok(()) => DB_INSERT_DURATION
+                .histogram()
+                .record(started.elapsed().as_secs_f64()),
+            Err(_) => DATABASE_ERRORS
+                .counter_with(&[("database", "timeseries")])
+                .increment(1),
+        }
+        result
+    });
+    let publish = retry(&shared, &messages, &stop, "publish", || {
+        publish::closed(&shared.js, &shared.subjects, &outgoing)
+    });
+    let (stored, published) = tokio::join!(store, publish);
+    if stored.is_none() || published.is_none() {
+        return false;
+    }
+    settle_batch(&messages, &poisoned).await;
+    CANDLES_PROCESSED
+        .counter_with(&[("state", "closed")])
+        .increment(accepted as u64);
+    METRICS_CALCULATED
+        .counter_with(&[("state", "closed")])
+        .increment(outgoing.len() as u64);
+    BATCH_SIZE.gauge().set(rows.len() as f64);
+    if let Some(newest) = newest_open_time {
+        LAST_PROCESSED.gauge().set(newest as f64 / 1000.0);
+    }
+    true
+}
+
+/// Waits for the previous batch's commit while keeping `held` (the next, prepared batch) from being
+/// redelivered: progress acks every third of `ack_wait`, as a failing commit does for its own batch.
+/// Returns whether the previous batch was committed.
+pub(crate) async fn hold(
+    shared: &Shared,
+    previous: tokio::task::JoinHandle<bool>,
+    held: &[Message],
+) -> bool {
+    let progress_every = shared.settings.ack_wait / 3;
+    tokio::pin!(previous);
+    loop {
+        tokio::select! {
+            committed = &mut previous => return committed.unwrap_or(false),
+            _ = tokio::time::sleep(progress_every) => {
+                for message in held {
+                    settle(message, AckKind::Progress).await;
+                }
+            }
         }
     }
 }
@@ -217,8 +300,8 @@ fn lower_bound<K: Eq + Hash>(bounds: &mut HashMap<K, i64>, key: K, bound: i64) {
 /// Retries `attempt` until it succeeds or `stop` is cancelled, keeping the batch's messages in flight with
 /// progress acks and reporting the pipeline unhealthy meanwhile.
 async fn retry<T, E, F, Fut>(
-    shared: &crate::shared::Shared,
-    accepted: &[Accepted],
+    shared: &Shared,
+    messages: &[Message],
     stop: &CancellationToken,
     what: &'static str,
     mut attempt: F,
@@ -245,12 +328,12 @@ where
                     shared.worker_failing(true);
                     failing = true;
                 }
-                tracing::warn!(step = what, %error, candles = accepted.len(), "batch step failed; holding the batch and retrying");
+                tracing::warn!(step = what, %error, candles = messages.len(), "batch step failed; holding the batch and retrying");
             }
         }
         if last_progress.elapsed() >= progress_every {
-            for item in accepted {
-                settle(&item.message, AckKind::Progress).await;
+            for message in messages {
+                settle(message, AckKind::Progress).await;
             }
             last_progress = Instant::now();
         }
@@ -272,12 +355,21 @@ async fn settle(message: &Message, kind: AckKind) {
     }
 }
 
-async fn poison(message: &Message, reason: PoisonReason) {
-    tracing::warn!(subject = %message.subject, reason = reason.as_str(), "terminating poison candle message");
-    POISON_MESSAGES
-        .counter_with(&[("reason", reason.as_str())])
-        .increment(1);
-    settle(message, AckKind::Term).await;
+/// Settles a processed batch: terminates its poison messages (each also acknowledges what was delivered before
+/// it), then acknowledges the last message, which settles the rest of the batch.
+async fn settle_batch(messages: &[Message], poisoned: &[(usize, PoisonReason)]) {
+    for &(index, reason) in poisoned {
+        let message = &messages[index];
+        tracing::warn!(subject = %message.subject, reason = reason.as_str(), "terminating poison candle message");
+        POISON_MESSAGES
+            .counter_with(&[("reason", reason.as_str())])
+            .increment(1);
+        settle(message, AckKind::Term).await;
+    }
+    let last = messages.len().checked_sub(1);
+    if let Some(last) = last.filter(|last| !poisoned.iter().any(|(i, _)| i == last)) {
+        settle(&messages[last], AckKind::Ack).await;
+    }
 }
 
 fn now_ms() -> i64 {

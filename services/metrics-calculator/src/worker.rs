@@ -1,6 +1,7 @@
 //! One partition's worker: a durable pull consumer on the CANDLES stream, fetched in batches of the flush size
-//! (or whatever arrived within the flush interval), each batch processed to the end before the next pull, so
-//! the candles of a series are handled in stream order.
+//! (or whatever arrived within the flush interval). Batches are computed strictly one after another, so the
+//! candles of a series are handled in stream order; a batch is stored and acknowledged while the next one is
+//! computed, and the commits run one at a time in batch order (see pipeline.rs).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,8 +13,8 @@ use observability::CancellationToken;
 use platform::Backoff;
 use tokio::task::JoinHandle;
 
+use crate::pipeline::{commit, hold};
 use crate::shared::{Owned, Shared};
-use crate::store::Rows;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkerError {
@@ -39,7 +40,6 @@ pub struct Worker {
     pub(crate) partition: u32,
     pub(crate) owned: Arc<Owned>,
     pub(crate) consumer: PullConsumer,
-    pub(crate) rows: Rows,
 }
 
 impl Worker {
@@ -84,7 +84,8 @@ impl Worker {
                 settings.partitions
             )),
             deliver_policy,
-            ack_policy: AckPolicy::Explicit,
+            // Cumulative: one ack settles a whole batch (see pipeline.rs).
+            ack_policy: AckPolicy::All,
             ack_wait: settings.ack_wait,
             max_deliver: settings.max_deliver,
             max_ack_pending: settings.max_ack_pending,
@@ -100,66 +101,104 @@ impl Worker {
             partition,
             owned,
             consumer,
-            rows: Rows::default(),
         })
     }
 
     /// Pulls and processes batches until `stop` is cancelled; a batch in progress is finished first unless it
-    /// is waiting for a dependency (then its messages stay unacknowledged and JetStream redelivers them). The
-    /// next batch is pulled while the current one is processed; it is handled strictly after it.
+    /// is waiting for a dependency (then its messages stay unacknowledged and JetStream redelivers them). While
+    /// a batch commits (a task of its own), the next one is pulled and computed; it commits after it. Nothing
+    /// more is pulled until then, so at most one batch waits behind a failing commit, kept alive by progress
+    /// acks (`hold`).
     pub async fn run(mut self, stop: CancellationToken) {
         let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
-        let mut prefetched: Option<JoinHandle<Result<Vec<Message>, WorkerError>>> = None;
+        let mut committing: Option<JoinHandle<bool>> = None;
+        let size = self.shared.settings.flush_size;
+        let wait = self.shared.settings.flush_interval;
         while !stop.is_cancelled() {
-            let mut fetch = prefetched.take().unwrap_or_else(|| self.spawn_fetch());
             let fetched = tokio::select! {
-                _ = stop.cancelled() => {
-                    fetch.abort();
-                    return;
-                }
-                fetched = &mut fetch => fetched.unwrap_or_else(|e| Err(WorkerError::Pull(e.to_string()))),
+                _ = stop.cancelled() => break,
+                fetched = fetch(self.consumer.clone(), size, wait) => fetched,
             };
             match fetched {
                 Ok(messages) if messages.is_empty() => {}
                 Ok(messages) => {
                     backoff.reset();
-                    prefetched = Some(self.spawn_fetch());
-                    self.process(messages, &stop).await;
+                    let Some(prepared) = self.prepare(messages, &stop).await else {
+                        break;
+                    };
+                    // Acks are cumulative, so a batch is acknowledged only after the one before it.
+                    if let Some(previous) = committing.take()
+                        && !hold(&self.shared, previous, &prepared.messages).await
+                    {
+                        break;
+                    }
+                    committing = Some(tokio::spawn(commit(
+                        self.shared.clone(),
+                        prepared,
+                        stop.clone(),
+                    )));
                 }
                 Err(error) => {
                     tracing::warn!(partition = self.partition, %error, "cannot pull candles; will retry");
                     tokio::select! {
-                        _ = stop.cancelled() => return,
+                        _ = stop.cancelled() => break,
                         _ = tokio::time::sleep(backoff.next_delay()) => {}
                     }
                 }
             }
         }
-        if let Some(fetch) = prefetched {
-            fetch.abort();
+        // The last commit finishes (or gives up when `stop` interrupts its retries) before the worker ends.
+        if let Some(last) = committing {
+            let _ = last.await;
         }
-    }
-
-    fn spawn_fetch(&self) -> JoinHandle<Result<Vec<Message>, WorkerError>> {
-        let consumer = self.consumer.clone();
-        let size = self.shared.settings.flush_size;
-        let wait = self.shared.settings.flush_interval;
-        tokio::spawn(fetch(consumer, size, wait))
     }
 }
 
+/// The next batch: up to `size` candles, waiting at most about `wait` for the first one.
+///
+/// NATS 2.9.10 does not always end a pull request that expires partly filled (no `408` until other activity on
+/// the consumer), so such a pull would sit on its messages until the client's own timer, `expires` + 5 s, and
+/// past `ack_wait` they are redelivered. The batch is therefore taken with a `no_wait` pull, which the server
+/// ends as soon as nothing more is available; only when nothing is available does the worker wait, with a
+/// one-message pull that is either filled or expires empty (which the server does signal), and then takes
+/// what else has arrived.
 async fn fetch(
     consumer: PullConsumer,
     size: usize,
     wait: Duration,
 ) -> Result<Vec<Message>, WorkerError> {
-    let mut batch = consumer
-        .batch()
-        .max_messages(size)
-        .expires(wait)
-        .messages()
-        .await
-        .map_err(|e| WorkerError::Pull(e.to_string()))?;
+    let mut messages = pull(&consumer, size, wait, true).await?;
+    if messages.is_empty() {
+        messages = pull(&consumer, 1, wait, false).await?;
+        if !messages.is_empty() && size > 1 {
+            messages.extend(pull(&consumer, size - 1, wait, true).await?);
+        }
+    }
+    Ok(messages)
+}
+
+async fn pull(
+    consumer: &PullConsumer,
+    size: usize,
+    expires: Duration,
+    no_wait: bool,
+) -> Result<Vec<Message>, WorkerError> {
+    let batch = if no_wait {
+        consumer
+            .fetch()
+            .max_messages(size)
+            .expires(expires)
+            .messages()
+            .await
+    } else {
+        consumer
+            .batch()
+            .max_messages(size)
+            .expires(expires)
+            .messages()
+            .await
+    };
+    let mut batch = batch.map_err(|e| WorkerError::Pull(e.to_string()))?;
     let mut messages = Vec::with_capacity(size);
     while let Some(item) = batch.next().await {
         match item {

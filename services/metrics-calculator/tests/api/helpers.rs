@@ -144,3 +144,24 @@ pub async fn scrape(metrics_base: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
 }
+
+/// Waits until the METRICS stream holds `expected` snapshots (they are published while the rows are stored, so
+/// the last ones can land just after the rows), then checks it holds exactly that many.
+pub async fn wait_for_snapshots(
+    js: &async_nats::jetstream::Context,
+    subjects: &market_model::Subjects,
+    expected: u64,
+) -> async_nats::jetstream::stream::Stream {
+    let mut stream = js.get_stream(subjects.metrics_stream()).await.unwrap();
+    wait_until("every snapshot published", Duration::from_secs(30), || {
+        let mut probe = stream.clone();
+        async move { (probe.info().await.ok()?.state.messages >= expected).then_some(()) }
+    })
+    .await;
+    assert_eq!(
+        stream.info().await.unwrap().state.messages,
+        expected,
+        "one snapshot per candle"
+    );
+    stream
+}

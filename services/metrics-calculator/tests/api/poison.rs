@@ -18,7 +18,8 @@ async fn poison_messages_are_terminated_and_counted() {
     let pool = database.pool().await;
     let candles = data::walk("BADUSDT", Interval::Min1, 1_700_000_040_000, 50, 3);
     let subject = subjects.for_candle(&candles[0]);
-    let app = ChildApp::spawn(&config.common, "solo", &[]);
+    // Four partitions, so the batches also carry other partitions' messages, settled by the same cumulative ack.
+    let app = ChildApp::spawn(&config.common, "solo", &[("CALC_PARTITIONS", "4")]);
 
     // Act: garbage, then a body that names another series than its subject, then good candles.
     js.publish(subject.clone(), "not a candle".into())

@@ -7,7 +7,7 @@ use futures::StreamExt;
 use market_model::{Interval, MetricSnapshot, Subjects};
 
 use crate::data::{self, close_enough, scale};
-use crate::helpers::{isolated, start, wait_until};
+use crate::helpers::{isolated, start, wait_for_snapshots, wait_until};
 
 #[tokio::test]
 async fn replayed_reference_candles_store_talib_values_and_publish_them() {
@@ -47,9 +47,9 @@ async fn replayed_reference_candles_store_talib_values_and_publish_them() {
     let candle_rows = data::count_rows(&pool, "candles", "ETHBTC").await;
     assert_eq!(candle_rows, total);
 
-    // Assert: the METRICS stream holds one snapshot per candle with the stored values and the trace headers.
-    let mut stream = js.get_stream(subjects.metrics_stream()).await.unwrap();
-    assert_eq!(stream.info().await.unwrap().state.messages, total as u64);
+    // Assert: the METRICS stream holds one snapshot per candle with the stored values and the trace headers
+    // (published while the rows are stored, so the last ones may land just after the rows).
+    let stream = wait_for_snapshots(&js, &subjects, total as u64).await;
     let consumer = stream
         .create_consumer(async_nats::jetstream::consumer::pull::OrderedConfig::default())
         .await

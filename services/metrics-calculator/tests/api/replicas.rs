@@ -8,7 +8,7 @@ use futures::StreamExt;
 use market_model::{Candle, Interval, Subjects};
 
 use crate::data;
-use crate::helpers::{ChildApp, isolated, wait_until};
+use crate::helpers::{ChildApp, isolated, wait_for_snapshots, wait_until};
 
 const SYMBOLS: [&str; 8] = [
     "AAAUSDT", "BBBUSDT", "CCCUSDT", "DDDUSDT", "EEEUSDT", "FFFUSDT", "GGGUSDT", "HHHUSDT",
@@ -110,12 +110,7 @@ async fn a_killed_replicas_partitions_move_to_the_survivor_without_loss_or_dupli
         let rows = data::stored(&pool, symbol, Interval::Min1).await;
         data::assert_matches_uninterrupted(candles, &rows);
     }
-    let mut metrics = js.get_stream(subjects.metrics_stream()).await.unwrap();
-    assert_eq!(
-        metrics.info().await.unwrap().state.messages,
-        total as u64,
-        "one snapshot per candle"
-    );
+    let metrics = wait_for_snapshots(&js, &subjects, total as u64).await;
     let consumer = metrics
         .create_consumer(async_nats::jetstream::consumer::pull::OrderedConfig::default())
         .await
