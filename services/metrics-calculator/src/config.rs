@@ -34,7 +34,7 @@ pub struct Config {
     /// Candles per stored batch: one pull request, one upsert, one cumulative ack.
     #[arg(long, env = FLUSH_SIZE, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub flush_size: u32,
-    /// Longest wait for a batch to fill before the candles already received are stored.
+    /// Longest wait for new candles while none are pending (a batch takes what is pending, up to the flush size).
     #[arg(long, env = FLUSH_INTERVAL_MS, default_value_t = 100, value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub flush_interval_ms: u64,
     /// Time JetStream waits for an ack before redelivering; in-flight batches send progress acks meanwhile.
