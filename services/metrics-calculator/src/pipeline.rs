@@ -230,22 +230,29 @@ pub(crate) async fn commit(
         accepted,
         newest_open_time,
     } = prepared;
-    let store = retry(&shared, &messages, &stop, "store", || async {
-        let started = Instant::now();
-        let result = rows.write(&shared.pool).await;
-        DATABASE_QUERIES
-            .counter_with(&[("database", "timeseries")])
-            .increment(1);
-        match &result {
-            Ok(()) => DB_INSERT_DURATION
-                .histogram()
-                .record(started.elapsed().as_secs_f64()),
-            Err(_) => DATABASE_ERRORS
-                .counter_with(&[("database", "timeseries")])
-                .increment(1),
+    // A batch with nothing to store (only other partitions' messages, or poison) records no query.
+    let store = async {
+        if rows.is_empty() {
+            return Some(());
         }
-        result
-    });
+        retry(&shared, &messages, &stop, "store", || async {
+            let started = Instant::now();
+            let result = rows.write(&shared.pool).await;
+            DATABASE_QUERIES
+                .counter_with(&[("database", "timeseries")])
+                .increment(1);
+            match &result {
+                Ok(()) => DB_INSERT_DURATION
+                    .histogram()
+                    .record(started.elapsed().as_secs_f64()),
+                Err(_) => DATABASE_ERRORS
+                    .counter_with(&[("database", "timeseries")])
+                    .increment(1),
+            }
+            result
+        })
+        .await
+    };
     let publish = retry(&shared, &messages, &stop, "publish", || {
         publish::closed(&shared.js, &shared.subjects, &outgoing)
     });
@@ -260,7 +267,9 @@ pub(crate) async fn commit(
     METRICS_CALCULATED
         .counter_with(&[("state", "closed")])
         .increment(outgoing.len() as u64);
-    BATCH_SIZE.gauge().set(rows.len() as f64);
+    if !rows.is_empty() {
+        BATCH_SIZE.gauge().set(rows.len() as f64);
+    }
     if let Some(newest) = newest_open_time {
         LAST_PROCESSED.gauge().set(newest as f64 / 1000.0);
     }
