@@ -1,5 +1,5 @@
-//! One partition's worker: a durable pull consumer on the CANDLES stream, fetched in batches of the flush size
-//! (or whatever arrived within the flush interval). Batches are computed strictly one after another, so the
+//! One partition's worker: a durable pull consumer on the CANDLES stream, taken in batches of what is pending,
+//! up to the flush size (waiting up to the flush interval when nothing is). Batches are computed strictly one after another, so the
 //! candles of a series are handled in stream order; a batch is stored and acknowledged while the next one is
 //! computed, and the commits run one at a time in batch order (see pipeline.rs).
 
@@ -117,7 +117,7 @@ impl Worker {
         while !stop.is_cancelled() {
             let fetched = tokio::select! {
                 _ = stop.cancelled() => break,
-                fetched = fetch(self.consumer.clone(), size, wait) => fetched,
+                fetched = fetch(&self.consumer, size, wait) => fetched,
             };
             match fetched {
                 Ok(messages) if messages.is_empty() => {}
@@ -163,15 +163,15 @@ impl Worker {
 /// one-message pull that is either filled or expires empty (which the server does signal), and then takes
 /// what else has arrived.
 async fn fetch(
-    consumer: PullConsumer,
+    consumer: &PullConsumer,
     size: usize,
     wait: Duration,
 ) -> Result<Vec<Message>, WorkerError> {
-    let mut messages = pull(&consumer, size, wait, true).await?;
+    let mut messages = pull(consumer, size, wait, true).await?;
     if messages.is_empty() {
-        messages = pull(&consumer, 1, wait, false).await?;
+        messages = pull(consumer, 1, wait, false).await?;
         if !messages.is_empty() && size > 1 {
-            messages.extend(pull(&consumer, size - 1, wait, true).await?);
+            messages.extend(pull(consumer, size - 1, wait, true).await?);
         }
     }
     Ok(messages)
