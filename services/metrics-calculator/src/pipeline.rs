@@ -284,18 +284,15 @@ pub(crate) async fn hold(
     previous: tokio::task::JoinHandle<bool>,
     held: &[Message],
 ) -> bool {
-    let progress_every = shared.settings.ack_wait / 3;
-    tokio::pin!(previous);
-    loop {
-        tokio::select! {
-            committed = &mut previous => return committed.unwrap_or(false),
-            _ = tokio::time::sleep(progress_every) => {
-                for message in held {
-                    settle(message, AckKind::Progress).await;
-                }
-            }
-        }
-    }
+    let mut last_progress = Instant::now();
+    keep_alive(
+        held,
+        progress_interval(shared),
+        &mut last_progress,
+        previous,
+    )
+    .await
+    .unwrap_or(false)
 }
 
 /// Keeps the earliest bound per key: history is loaded up to the first candle of the key in the batch.
@@ -321,11 +318,13 @@ where
     Fut: Future<Output = Result<T, E>>,
 {
     let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
-    let progress_every = shared.settings.ack_wait / 3;
+    let every = progress_interval(shared);
     let mut last_progress = Instant::now();
     let mut failing = false;
     loop {
-        match attempt().await {
+        // An attempt can take as long as `ack_wait` itself (the pool retries a refused connection until its
+        // acquire timeout), so the messages are kept alive during attempts too, not only between them.
+        match keep_alive(messages, every, &mut last_progress, attempt()).await {
             Ok(value) => {
                 if failing {
                     shared.worker_failing(false);
@@ -340,12 +339,7 @@ where
                 tracing::warn!(step = what, %error, candles = messages.len(), "batch step failed; holding the batch and retrying");
             }
         }
-        if last_progress.elapsed() >= progress_every {
-            for message in messages {
-                settle(message, AckKind::Progress).await;
-            }
-            last_progress = Instant::now();
-        }
+        let pause = tokio::time::sleep(backoff.next_delay());
         tokio::select! {
             _ = stop.cancelled() => {
                 if failing {
@@ -353,7 +347,36 @@ where
                 }
                 return None;
             }
-            _ = tokio::time::sleep(backoff.next_delay().min(progress_every)) => {}
+            _ = keep_alive(messages, every, &mut last_progress, pause) => {}
+        }
+    }
+}
+
+/// How often held messages get a progress ack: a third of `ack_wait`.
+fn progress_interval(shared: &Shared) -> Duration {
+    shared.settings.ack_wait / 3
+}
+
+/// Awaits `work` while keeping `messages` from being redelivered: each gets a progress ack whenever
+/// `every` has passed since `last_progress` (shared across calls, so alternating work and pauses cannot add
+/// up to `ack_wait` without one).
+async fn keep_alive<T>(
+    messages: &[Message],
+    every: Duration,
+    last_progress: &mut Instant,
+    work: impl Future<Output = T>,
+) -> T {
+    tokio::pin!(work);
+    loop {
+        let due = tokio::time::Instant::from_std(*last_progress + every);
+        tokio::select! {
+            output = &mut work => return output,
+            _ = tokio::time::sleep_until(due) => {
+                for message in messages {
+                    settle(message, AckKind::Progress).await;
+                }
+                *last_progress = Instant::now();
+            }
         }
     }
 }
